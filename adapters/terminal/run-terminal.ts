@@ -1,0 +1,29 @@
+// The terminal adapter: reads lines, hands them to the engine, streams answers through the shared renderer.
+import { createInterface } from "node:readline/promises";
+import { renderReply } from "../../src/render/render-reply.ts";
+import type { Author, Engine } from "../../src/types.ts";
+import { parseLine } from "./parse-line.ts";
+import { createTerminalSurface } from "./terminal-surface.ts";
+
+/** Runs the interactive prompt until end of input or /quit. */
+export async function runTerminal(options: {
+  engine: Engine;
+  input: NodeJS.ReadableStream;
+  output: NodeJS.WritableStream;
+  author?: Author;
+}): Promise<void> {
+  const author = options.author ?? { id: "local-user", displayName: "You", isBot: false };
+  const lines = createInterface({ input: options.input, output: options.output, terminal: false });
+  options.output.write("parley — type a question, /help for commands, /quit to leave.\n> ");
+  for await (const line of lines) {
+    const parsed = parseLine(line, author);
+    if ("quit" in parsed) break;
+    if ("problem" in parsed) options.output.write(`${parsed.problem}\n`);
+    if ("turn" in parsed) {
+      await renderReply(options.engine.reply(parsed.turn), createTerminalSurface(options.output));
+      options.output.write("\n");
+    }
+    options.output.write("> ");
+  }
+  lines.close();
+}

@@ -1,0 +1,148 @@
+// Reads and validates the whole environment once; the only place that looks at variables.
+import dotenv from "dotenv";
+import { z } from "zod";
+import { ParleyError } from "./errors.ts";
+
+/** Everything parley can be told through the environment. */
+export interface Config {
+  aimlApiKey: string;
+  aimlBaseUrl: string;
+  storeUrl: string;
+  models: { chat: string; search: string; reason: string };
+  /** Models /ask and /model may choose. */
+  allowedModels: string[];
+  systemPrompt: string;
+  maxOutputTokens: number;
+  logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  discord: { token?: string; apiUrl: string; guildId?: string; registerCommandsOnStart: boolean };
+  slack: { botToken?: string; signingSecret?: string; appToken?: string; apiUrl: string; port: number };
+}
+
+/** The system prompt used when SYSTEM_PROMPT is not set. */
+export const DEFAULT_SYSTEM_PROMPT =
+  "You are parley, a helpful assistant in a team chat. Answer concisely and use Markdown. " +
+  "Several people may write in one conversation; their names precede their messages.";
+
+const DEFAULT_MODELS = {
+  chat: "openai/gpt-4.1-mini-2025-04-14",
+  search: "gpt-4o-mini-search-preview",
+  reason: "openai/o4-mini-2025-04-16",
+};
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((value) => (value?.trim() ? value.trim() : undefined));
+
+const httpUrl = (fallback: string) =>
+  optionalText.pipe(
+    z
+      .string()
+      .default(fallback)
+      .refine((value) => /^https?:\/\/[^\s]+$/.test(value), { message: "expected an http(s):// URL" }),
+  );
+
+const modelId = (fallback: string) =>
+  optionalText.pipe(
+    z
+      .string()
+      .default(fallback)
+      .refine((value) => /^[\w./:-]+$/.test(value), { message: "expected a model id such as gpt-4o-mini" }),
+  );
+
+const integer = (fallback: number, min: number, max: number) =>
+  optionalText.pipe(
+    z
+      .string()
+      .default(String(fallback))
+      .refine((value) => /^\d+$/.test(value) && Number(value) >= min && Number(value) <= max, {
+        message: `expected a whole number from ${min} to ${max}`,
+      })
+      .transform(Number),
+  );
+
+const environmentSchema = z.object({
+  AIML_API_KEY: optionalText.pipe(z.string({ message: "required: the API key from aimlapi.com" })),
+  AIML_BASE_URL: httpUrl("https://api.aimlapi.com/v1"),
+  STORE_URL: optionalText.pipe(
+    z
+      .string()
+      .default("sqlite://data/parley.sqlite")
+      .refine((value) => /^(sqlite:\/\/.+|rediss?:\/\/.+)$/.test(value), {
+        message: "expected sqlite://<file> or redis://host:port",
+      }),
+  ),
+  MODEL_CHAT: modelId(DEFAULT_MODELS.chat),
+  MODEL_SEARCH: modelId(DEFAULT_MODELS.search),
+  MODEL_REASON: modelId(DEFAULT_MODELS.reason),
+  MODEL_ALLOW: optionalText,
+  SYSTEM_PROMPT: optionalText,
+  MAX_OUTPUT_TOKENS: integer(2048, 16, 100_000),
+  LOG_LEVEL: optionalText.pipe(
+    z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  ),
+  DISCORD_TOKEN: optionalText,
+  DISCORD_API_URL: httpUrl("https://discord.com/api"),
+  DISCORD_GUILD_ID: optionalText.pipe(z.string().regex(/^\d+$/, "expected a numeric guild id").optional()),
+  REGISTER_COMMANDS: optionalText.pipe(z.enum(["0", "1", "true", "false"]).optional()),
+  SLACK_BOT_TOKEN: optionalText,
+  SLACK_SIGNING_SECRET: optionalText,
+  SLACK_APP_TOKEN: optionalText,
+  SLACK_API_URL: httpUrl("https://slack.com/api/"),
+  PORT: integer(3000, 1, 65_535),
+});
+
+/** Validates the environment, reporting every problem at once with the variable's name. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = environmentSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? "environment");
+      const value = env[name];
+      // Never echo secrets back; other values help the admin spot the typo.
+      const shown = value && !/TOKEN|KEY|SECRET/.test(name) ? `, got "${value}"` : "";
+      return `${name}: ${issue.message}${shown}`;
+    });
+    throw new ParleyError("config", `Configuration problems:\n${problems.join("\n")}`);
+  }
+  const vars = parsed.data;
+  const models = { chat: vars.MODEL_CHAT, search: vars.MODEL_SEARCH, reason: vars.MODEL_REASON };
+  const allowedModels = vars.MODEL_ALLOW
+    ? vars.MODEL_ALLOW.split(",")
+        .map((name) => name.trim())
+        .filter(Boolean)
+    : [models.chat, models.search, models.reason, "gpt-4o-mini"];
+  return {
+    aimlApiKey: vars.AIML_API_KEY,
+    aimlBaseUrl: vars.AIML_BASE_URL.replace(/\/+$/, ""),
+    storeUrl: vars.STORE_URL,
+    models,
+    allowedModels: [...new Set(allowedModels)],
+    systemPrompt: vars.SYSTEM_PROMPT ?? DEFAULT_SYSTEM_PROMPT,
+    maxOutputTokens: vars.MAX_OUTPUT_TOKENS,
+    logLevel: vars.LOG_LEVEL,
+    discord: {
+      token: vars.DISCORD_TOKEN,
+      apiUrl: vars.DISCORD_API_URL.replace(/\/+$/, ""),
+      guildId: vars.DISCORD_GUILD_ID,
+      registerCommandsOnStart: vars.REGISTER_COMMANDS === "1" || vars.REGISTER_COMMANDS === "true",
+    },
+    slack: {
+      botToken: vars.SLACK_BOT_TOKEN,
+      signingSecret: vars.SLACK_SIGNING_SECRET,
+      appToken: vars.SLACK_APP_TOKEN,
+      apiUrl: vars.SLACK_API_URL.endsWith("/") ? vars.SLACK_API_URL : `${vars.SLACK_API_URL}/`,
+      port: vars.PORT,
+    },
+  };
+}
+
+/** The process environment with `.env` (when present) filled in underneath: real variables win. */
+export function readEnvironment(
+  processEnv: Record<string, string | undefined>,
+  envFile = ".env",
+): Record<string, string | undefined> {
+  const fromFile: Record<string, string> = {};
+  dotenv.config({ path: envFile, processEnv: fromFile, quiet: true });
+  return { ...fromFile, ...processEnv };
+}

@@ -1,0 +1,115 @@
+// Picks the model, output budget and effort for a turn, and rejects bad input before any provider call.
+import { REASONING_EFFORTS, type ReasoningEffort } from "../commands.ts";
+import type { Config } from "../config.ts";
+import { badInput, ParleyError } from "../errors.ts";
+import type { ModelCatalog } from "../models/catalog.ts";
+import { modelFamily } from "../models/families.ts";
+import type { Turn } from "../types.ts";
+
+/** Longest prompt parley accepts, in characters. */
+export const MAX_PROMPT_CHARACTERS = 8_000;
+/** Reasoning models count their thinking against the output limit: give them at least this much. */
+export const MIN_REASONING_OUTPUT_TOKENS = 16_000;
+
+/** Everything decided about a model turn before the call. */
+export interface Route {
+  model: string;
+  reasoningEffort?: ReasoningEffort;
+  outputBudgetTokens: number;
+  /** OpenAI-style search models put citations only on a whole message: ask for one. */
+  stream: boolean;
+  notes: string[];
+  status?: string;
+}
+
+/** Finds an allowed model by name, ignoring case; throws a bad_input listing the allowed ones. */
+export function resolveAllowedModel(name: string, allowed: readonly string[]): string {
+  const match = allowed.find((model) => model.toLowerCase() === name.trim().toLowerCase());
+  if (!match) {
+    throw badInput(`Unknown model "${name.trim()}". Allowed models: ${allowed.join(", ")}.`);
+  }
+  return match;
+}
+
+/** Checks the prompt: not empty (unless files came with it) and not over the length limit. */
+export function checkPrompt(turn: Turn): string {
+  const text = turn.text.trim();
+  if (!text && !turn.attachments?.length) {
+    const example =
+      turn.kind === "search"
+        ? "/search latest Node.js LTS"
+        : `/${turn.kind === "reason" ? "reason" : "ask"} what is a monad?`;
+    throw badInput(`Please include a prompt, for example \`${example}\`.`);
+  }
+  if (text.length > MAX_PROMPT_CHARACTERS) {
+    throw badInput(
+      `That prompt is ${text.length.toLocaleString("en-US")} characters; the limit is ${MAX_PROMPT_CHARACTERS.toLocaleString("en-US")}. Please shorten it or attach it as a text file.`,
+    );
+  }
+  return text;
+}
+
+/** Routes a model turn: ask → option, channel choice, MODEL_CHAT; search → MODEL_SEARCH (or its fallback);
+ *  reason → MODEL_REASON; mentions and follow-ups → the conversation's model. */
+export function routeTurn(input: {
+  turn: Turn;
+  config: Config;
+  catalog: ModelCatalog;
+  channelModel?: string;
+  conversationModel?: string;
+}): Route {
+  const { turn, config, catalog } = input;
+  const notes: string[] = [];
+  let model: string;
+  let reasoningEffort: ReasoningEffort | undefined;
+  let status: string | undefined;
+  if (turn.kind === "search") {
+    model = catalog.searchModel.id;
+    status = "Searching the web…";
+    if (catalog.searchModel.replaced) {
+      notes.push(
+        `Searched with ${model} (${catalog.searchModel.replaced} is no longer offered by the provider).`,
+      );
+    }
+  } else if (turn.kind === "reason") {
+    model = config.models.reason;
+    const effort = turn.options?.effort?.trim().toLowerCase() || "medium";
+    if (!REASONING_EFFORTS.includes(effort as ReasoningEffort)) {
+      throw badInput(
+        `Unknown effort "${turn.options?.effort}". Use one of: ${REASONING_EFFORTS.join(", ")}.`,
+      );
+    }
+    reasoningEffort = effort as ReasoningEffort;
+    status = "Thinking…";
+  } else if (turn.kind === "ask") {
+    const requested = turn.options?.model?.trim();
+    model = requested
+      ? resolveAllowedModel(requested, config.allowedModels)
+      : (input.channelModel ?? config.models.chat);
+  } else {
+    model = input.conversationModel ?? input.channelModel ?? config.models.chat;
+  }
+  if (!catalog.isListed(model)) {
+    const nearest = catalog.nearest(model);
+    throw new ParleyError(
+      "model_unavailable",
+      `The model ${model} is not offered by the provider right now.${nearest.length ? ` Close matches: ${nearest.join(", ")}.` : ""} An admin can change it, or pick another with /model.`,
+    );
+  }
+  const family = modelFamily(model);
+  const info = catalog.info(model);
+  const limit = info.outputMaxTokens ?? Number.POSITIVE_INFINITY;
+  const wanted =
+    family === "reasoning"
+      ? Math.max(config.maxOutputTokens, MIN_REASONING_OUTPUT_TOKENS)
+      : config.maxOutputTokens;
+  if (family === "reasoning" && !reasoningEffort) reasoningEffort = "medium";
+  return {
+    model,
+    reasoningEffort,
+    outputBudgetTokens: Math.min(wanted, limit),
+    stream: family !== "search-preview",
+    notes,
+    status,
+  };
+}

@@ -1,0 +1,98 @@
+// The commands that answer without a model: /model, /reset, /usage and /help.
+
+import type Keyv from "keyv";
+import { COMMANDS } from "../commands.ts";
+import type { Config } from "../config.ts";
+import type { ConversationStore } from "../context/conversation-store.ts";
+import type { ModelCatalog } from "../models/catalog.ts";
+import type { ConversationKey, Turn } from "../types.ts";
+import type { UsageLedger, UsageTotals } from "../usage/usage-ledger.ts";
+import { resolveAllowedModel } from "./routing.ts";
+
+/** Where each channel's /model choice lives. */
+export class ChannelSettings {
+  private readonly keyv: Keyv;
+
+  constructor(keyv: Keyv) {
+    this.keyv = keyv;
+  }
+
+  /** The channel's chosen chat model, if any. */
+  async chatModel(key: ConversationKey): Promise<string | undefined> {
+    return (await this.keyv.get<string>(channelKey(key))) ?? undefined;
+  }
+
+  /** Sets the channel's chat model. */
+  async setChatModel(key: ConversationKey, model: string): Promise<void> {
+    await this.keyv.set(channelKey(key), model);
+  }
+}
+
+function channelKey(key: ConversationKey): string {
+  return `model:${key.platform}:${key.workspace}:${key.channel}`;
+}
+
+/** /model: show the channel's chat model, or set it to an allowed one. */
+export async function modelCommand(
+  turn: Turn,
+  deps: { config: Config; settings: ChannelSettings; catalog: ModelCatalog },
+): Promise<string> {
+  const name = (turn.options?.name ?? turn.text).trim();
+  const allowed = deps.config.allowedModels.map((model) => `\`${model}\``).join(", ");
+  if (!name) {
+    const current = (await deps.settings.chatModel(turn.key)) ?? deps.config.models.chat;
+    return `This channel's chat model is \`${current}\`.\nAllowed models: ${allowed}.\nChange it with \`/model <name>\`.`;
+  }
+  const model = resolveAllowedModel(name, deps.config.allowedModels);
+  await deps.settings.setChatModel(turn.key, model);
+  const warning = deps.catalog.isListed(model)
+    ? ""
+    : `\n⚠️ The provider does not list \`${model}\` right now.`;
+  return `From now on, /ask and new conversations in this channel use \`${model}\`. Existing threads keep their model.${warning}`;
+}
+
+/** /reset: forget this conversation. */
+export async function resetCommand(turn: Turn, conversations: ConversationStore): Promise<string> {
+  await conversations.forget(turn.key);
+  return "Done: I forgot this conversation. The next message starts fresh.";
+}
+
+/** /usage: tokens and cost of the caller, this channel and this workspace, today and this month. */
+export async function usageCommand(turn: Turn, usage: UsageLedger): Promise<string> {
+  const { platform, workspace, channel } = turn.key;
+  const rows: [string, "user" | "channel" | "workspace", string][] = [
+    ["You", "user", `${platform}:${workspace}:${turn.author.id}`],
+    ["This channel", "channel", `${platform}:${workspace}:${channel}`],
+    ["This workspace", "workspace", `${platform}:${workspace}`],
+  ];
+  const lines = await Promise.all(
+    rows.map(async ([label, scope, id]) => {
+      const [today, month] = await Promise.all([
+        usage.read(scope, id, "today"),
+        usage.read(scope, id, "month"),
+      ]);
+      return `• **${label}** — today: ${describeTotals(today)}; this month: ${describeTotals(month)}`;
+    }),
+  );
+  return ["**Usage** (UTC days and months)", ...lines].join("\n");
+}
+
+function describeTotals(totals: UsageTotals): string {
+  const tokens = totals.promptTokens + totals.completionTokens;
+  const cost = totals.costUsd >= 0.01 ? totals.costUsd.toFixed(2) : totals.costUsd.toFixed(4);
+  return `${tokens.toLocaleString("en-US")} tokens (${totals.promptTokens.toLocaleString("en-US")} in, ${totals.completionTokens.toLocaleString("en-US")} out), $${cost}, ${totals.requests} ${totals.requests === 1 ? "request" : "requests"}`;
+}
+
+/** /help: the registry, as a list. */
+export function helpCommand(config: Config): string {
+  const lines = COMMANDS.map((command) => {
+    const usage = command.usageHint ? ` ${command.usageHint}` : "";
+    return `• \`/${command.name}${usage}\` — ${command.description}`;
+  });
+  return [
+    "**parley** — answers from the AI/ML API, right here.",
+    ...lines,
+    "Mention me to start a thread; I answer follow-ups in that thread without a mention.",
+    `Models: chat \`${config.models.chat}\`, search \`${config.models.search}\`, reasoning \`${config.models.reason}\`.`,
+  ].join("\n");
+}

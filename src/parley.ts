@@ -1,0 +1,56 @@
+// Wires the core from a Config: store, provider client, model catalog and engine.
+import OpenAI from "openai";
+import type { Config } from "./config.ts";
+import { createEngine } from "./engine/create-engine.ts";
+import { createLogger, type Logger } from "./logger.ts";
+import { loadModelCatalog } from "./models/catalog.ts";
+import { openStores } from "./store/open-stores.ts";
+import type { Engine } from "./types.ts";
+
+/** A running core, ready for adapters. */
+export interface Parley {
+  engine: Engine;
+  config: Config;
+  logger: Logger;
+  /** Closes the store; call after the adapters stopped. */
+  close(): Promise<void>;
+}
+
+/** Opens the store, resolves the models against the provider's list and builds the engine. */
+export async function createParley(
+  config: Config,
+  options: { logger?: Logger; fetch?: typeof fetch; idleTimeoutMs?: number; maxRetries?: number } = {},
+): Promise<Parley> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const stores = await openStores(config.storeUrl);
+  const client = new OpenAI({
+    apiKey: config.aimlApiKey,
+    baseURL: config.aimlBaseUrl,
+    // The SDK retries 408/409/429/5xx with backoff and honours Retry-After.
+    maxRetries: options.maxRetries ?? 2,
+    timeout: 120_000,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+  const catalog = await loadModelCatalog({
+    baseUrl: config.aimlBaseUrl,
+    configured: config.models,
+    allowed: config.allowedModels,
+    logger,
+    fetch: options.fetch,
+  });
+  logger.info({ store: stores.kind, live: catalog.live, search: catalog.searchModel.id }, "engine ready");
+  const engine = createEngine({
+    config,
+    stores,
+    client,
+    catalog,
+    logger,
+    idleTimeoutMs: options.idleTimeoutMs,
+  });
+  return {
+    engine,
+    config,
+    logger,
+    close: () => stores.close(),
+  };
+}

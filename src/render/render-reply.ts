@@ -1,0 +1,217 @@
+// Turns the engine's reply events into messages on any surface: first text at once, then throttled, split edits.
+import { asParleyError, ParleyError } from "../errors.ts";
+import type { ReplyEvent, ReplyResult } from "../types.ts";
+import { type EventSource, openEventSource, type PulledEvent } from "./event-source.ts";
+import { composeReplyText, cutOffNotice, errorMessageText } from "./footer.ts";
+import { layoutReply, type SettledChunks } from "./layout.ts";
+import { createMessageWriter } from "./message-writer.ts";
+import { type FormatText, splitMessage } from "./split.ts";
+import { emptySettledChunks, layoutStreaming } from "./stream-layout.ts";
+import { type PostedMessage, type RenderClock, type ReplySurface, systemClock } from "./surface.ts";
+
+/** How a rendered reply ended: the messages it left and the text each one shows. */
+export interface RenderOutcome {
+  messages: PostedMessage[];
+  /** The text each message shows at the end, after `format`. */
+  chunks: string[];
+  outcome: "done" | "error";
+  /** The ParleyError code of a failed answer, or "surface_failed" when the platform would not show the reply. */
+  errorCode?: string;
+  /** The first error the surface threw, for the adapter's logs. */
+  surfaceError?: unknown;
+}
+
+/** Left in a message the final layout no longer needs (only when the final text differs from what streamed). */
+export const SUPERSEDED_MESSAGE_TEXT = "(see above)";
+
+type Ending =
+  | { kind: "done"; result: ReplyResult }
+  | { kind: "error"; error: ParleyError; partialText: string };
+
+const TIMER_FIRED = Symbol("timer fired");
+
+/** Reads the rest of a finished stream in the background, so the producer's code after `done` still runs. */
+async function drain(source: EventSource): Promise<void> {
+  for (;;) {
+    const pulled = await source.next();
+    if (pulled.kind !== "event") return;
+  }
+}
+
+/**
+ * Renders a reply stream on a surface. The first text is posted at once; later text edits the last message at
+ * most once per `surface.editIntervalMs` (the last partial shows even if the stream stalls); text past the limit
+ * continues in new messages, fences kept valid. At the end, the messages hold exactly the layout of the final
+ * text and its footer (see `layoutReply`). Never throws: a failing surface or stream ends in an "error" outcome.
+ */
+export async function renderReply(
+  events: AsyncIterable<ReplyEvent>,
+  surface: ReplySurface,
+  clock: RenderClock = systemClock,
+): Promise<RenderOutcome> {
+  let sideError: unknown;
+  const format: FormatText = (markdown) => {
+    if (!surface.format) return markdown;
+    try {
+      return surface.format(markdown);
+    } catch (error) {
+      // A formatter bug should not lose the answer: show the Markdown as it is.
+      sideError ??= error;
+      return markdown;
+    }
+  };
+  const maxLength = surface.maxMessageLength;
+  const writer = createMessageWriter(surface, clock, format);
+  const source = openEventSource(events);
+  let text = "";
+  let settled: SettledChunks = emptySettledChunks;
+  let dirty = false;
+  let editsStopped = false;
+  let postFailed = false;
+
+  const outcome = (kind: RenderOutcome["outcome"], errorCode?: string): RenderOutcome => {
+    const surfaceError = writer.firstError() ?? sideError;
+    return {
+      messages: writer.messages(),
+      chunks: writer.shownTexts(),
+      outcome: kind,
+      ...(errorCode === undefined ? {} : { errorCode }),
+      ...(surfaceError === undefined ? {} : { surfaceError }),
+    };
+  };
+
+  /** Brings the messages up to the text streamed so far: newly fixed chunks, then the live tail. */
+  async function flush(): Promise<void> {
+    dirty = false;
+    const layout = layoutStreaming(text, settled, maxLength, format);
+    settled = layout.settled;
+    // An append-only surface (a terminal) has no length limit to split at, and cannot take back a closing fence.
+    const live = layout.live === "" ? [...settled.chunks] : [...settled.chunks, layout.live];
+    const targets = surface.appendOnly ? [text] : live;
+    for (let index = Math.max(0, writer.count() - 1); index < targets.length; index++) {
+      const result = await writer.show(index, targets[index] ?? "");
+      if (result === "post_failed") postFailed = true;
+      // After a refused edit, stop streaming: the final layout still gets its try.
+      if (result === "edit_failed") editsStopped = true;
+      if (result !== "ok") return;
+    }
+  }
+
+  async function receive(pulled: PulledEvent): Promise<Ending | undefined> {
+    if (pulled.kind === "failed") {
+      return { kind: "error", error: asParleyError(pulled.error), partialText: text };
+    }
+    if (pulled.kind === "end") {
+      const error = new ParleyError("stream_interrupted", "The answer stopped before it was finished.");
+      return { kind: "error", error, partialText: text };
+    }
+    const event = pulled.event;
+    switch (event.type) {
+      case "status":
+        if (writer.count() === 0 && surface.showStatus) {
+          try {
+            await surface.showStatus(format(event.text));
+          } catch (error) {
+            // A passing status is not worth failing the reply over.
+            sideError ??= error;
+          }
+        }
+        return undefined;
+      case "text":
+        text += event.delta;
+        // Users must see the first tokens at once; only the edits after that are throttled.
+        if (writer.count() === 0) await flush();
+        else dirty = true;
+        return undefined;
+      case "done":
+        return { kind: "done", result: event.result };
+      case "error":
+        return { kind: "error", error: asParleyError(event.error), partialText: event.partialText };
+      default:
+        return undefined;
+    }
+  }
+
+  /** Only chunks fixed from a prefix of the final text may be kept as they are. */
+  const settledFor = (body: string): SettledChunks | undefined =>
+    settled.chunks.length > 0 && body.startsWith(text.slice(0, settled.cursor.offset)) ? settled : undefined;
+
+  /** Makes message i show chunk i, posting what is missing; false when the platform refused any of it. */
+  async function writeFinal(chunks: readonly string[]): Promise<boolean> {
+    let allShown = true;
+    const count = Math.max(chunks.length, writer.count());
+    for (let index = 0; index < count; index++) {
+      const result = await writer.show(index, chunks[index] ?? SUPERSEDED_MESSAGE_TEXT);
+      if (result === "post_failed") return false;
+      if (result === "edit_failed") allShown = false;
+    }
+    return allShown;
+  }
+
+  async function finishAnswer(result: ReplyResult): Promise<RenderOutcome> {
+    const { body, footer } = composeReplyText(result);
+    const chunks = layoutReply(body, footer, maxLength, format, settledFor(body));
+    return (await writeFinal(chunks)) ? outcome("done") : outcome("error", "surface_failed");
+  }
+
+  async function finishError(error: ParleyError, partialText: string): Promise<RenderOutcome> {
+    const partial = (partialText.trim() !== "" ? partialText : text).trimEnd();
+    if (partial.trim() !== "") {
+      const chunks = layoutReply(
+        partial,
+        cutOffNotice(error.userMessage),
+        maxLength,
+        format,
+        settledFor(partial),
+      );
+      return outcome("error", (await writeFinal(chunks)) ? error.code : "surface_failed");
+    }
+    if (surface.postError) {
+      try {
+        await surface.postError(format(error.userMessage));
+        return outcome("error", error.code);
+      } catch (postErrorFailure) {
+        // Fall back to a plain message, so the user learns what happened somewhere.
+        sideError ??= postErrorFailure;
+      }
+    }
+    const chunks = splitMessage(errorMessageText(error.userMessage), maxLength, format);
+    return outcome("error", (await writeFinal(chunks)) ? error.code : "surface_failed");
+  }
+
+  let pending: Promise<PulledEvent> | undefined;
+  let timer: Promise<typeof TIMER_FIRED> | undefined;
+  let ending: Ending | undefined;
+  let streamOpen = true;
+  while (ending === undefined && !postFailed) {
+    if (dirty && !editsStopped) {
+      const waitMs = writer.msUntilEditable();
+      if (waitMs <= 0) {
+        await flush();
+        continue;
+      }
+      pending ??= source.next();
+      // The timer makes the last partial show when it is due, even if no further event arrives.
+      timer ??= clock.sleep(waitMs).then(
+        () => TIMER_FIRED,
+        () => TIMER_FIRED,
+      );
+      if ((await Promise.race([pending, timer])) === TIMER_FIRED) {
+        timer = undefined;
+        continue;
+      }
+    }
+    pending ??= source.next();
+    const pulled = await pending;
+    pending = undefined;
+    if (pulled.kind !== "event") streamOpen = false;
+    ending = await receive(pulled);
+  }
+
+  if (postFailed || ending === undefined) {
+    source.stop();
+    return outcome("error", "surface_failed");
+  }
+  if (streamOpen) void drain(source);
+  return ending.kind === "done" ? finishAnswer(ending.result) : finishError(ending.error, ending.partialText);
+}

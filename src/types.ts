@@ -1,0 +1,99 @@
+// The neutral vocabulary shared by the engine and every adapter: conversations, turns and reply events.
+import type { ParleyError } from "./errors.ts";
+
+/** Where a conversation lives: one thread of one channel in one workspace of one platform. */
+export interface ConversationKey {
+  platform: string;
+  workspace: string;
+  channel: string;
+  /** Thread id; use the channel id again (or "main") when the platform has no thread. */
+  thread: string;
+}
+
+/** `discord:G1:C2:T3` — the string form of a conversation key, used in logs and store keys. */
+export function conversationId(key: ConversationKey): string {
+  return [key.platform, key.workspace, key.channel, key.thread].join(":");
+}
+
+/** Who wrote a turn. */
+export interface Author {
+  id: string;
+  displayName: string;
+  isBot: boolean;
+}
+
+/** A file that came with a turn. The adapter supplies how to download it (see `AttachmentReader`). */
+export interface Attachment {
+  name: string;
+  url: string;
+  mimeType: string;
+  sizeBytes: number;
+}
+
+/** Downloads an attachment's bytes; adapters add whatever authorisation their platform needs. */
+export type AttachmentReader = (attachment: Attachment) => Promise<Uint8Array>;
+
+/** The command names of the registry. */
+export type CommandName = "ask" | "search" | "reason" | "model" | "reset" | "usage" | "help";
+
+/** What started a turn: a slash command, a mention of the bot, or a message continuing its thread. */
+export type TurnKind = CommandName | "mention" | "follow-up";
+
+/** One request from a user, already parsed out of the platform event. */
+export interface Turn {
+  key: ConversationKey;
+  author: Author;
+  kind: TurnKind;
+  /** The main text: the prompt, query, or the command's free argument. */
+  text: string;
+  /** Named command options (`model`, `effort`, `name`), as typed by the user. */
+  options?: Record<string, string | undefined>;
+  attachments?: Attachment[];
+  /** How to download `attachments`; without it attachments are skipped with a note. */
+  readAttachment?: AttachmentReader;
+}
+
+/** One numbered source of an answer. */
+export interface Citation {
+  url: string;
+  title?: string;
+}
+
+/** Tokens and cost of one exchange. */
+export interface Usage {
+  promptTokens: number;
+  completionTokens: number;
+  /** Real cost in US dollars when the provider reported it (meta.usage.usd_spent). */
+  costUsd?: number;
+}
+
+/** The end of a successful reply. */
+export interface ReplyResult {
+  /** The full answer text (Markdown), without the Sources list. */
+  text: string;
+  citations: Citation[];
+  /** The model that answered; absent for commands that do not call a model. */
+  model?: string;
+  usage?: Usage;
+  /** Short notes for the user shown under the answer (skipped attachments, fallback model). */
+  notes: string[];
+}
+
+/** What the engine yields while it answers: text as it arrives, then one `done` or one `error`. */
+export type ReplyEvent =
+  | { type: "status"; text: string }
+  | { type: "text"; delta: string }
+  | { type: "done"; result: ReplyResult }
+  | { type: "error"; error: ParleyError; partialText: string };
+
+/** What adapters call. Created by `createParley` (src/parley.ts). */
+export interface Engine {
+  /** Answers one turn. Never throws: every failure arrives as an `error` event. */
+  reply(turn: Turn): AsyncIterable<ReplyEvent>;
+  /** True when parley holds a conversation under this key (a thread it answered before). */
+  hasConversation(key: ConversationKey): Promise<boolean>;
+  /** Records a platform event id; false when it was recorded before (a retried delivery). */
+  claimEvent(platform: string, eventId: string): Promise<boolean>;
+  /** The models /ask and /model may choose, for autocomplete. */
+  allowedModels(): readonly string[];
+}

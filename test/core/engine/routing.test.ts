@@ -1,0 +1,110 @@
+// Which model each command reaches, and that every request fits that model's spec.
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type EngineHarness, startEngineHarness } from "../../support/engine-harness.ts";
+import { validateProviderRequest } from "../../support/provider-specs.ts";
+
+let harness: EngineHarness;
+beforeEach(async () => {
+  harness = await startEngineHarness();
+});
+afterEach(async () => {
+  await harness.close();
+});
+
+function expectAllRequestsValid() {
+  const bodies = harness.fake.chatRequests();
+  expect(bodies.length).toBeGreaterThan(0);
+  for (const body of bodies) {
+    const check = validateProviderRequest(body);
+    expect(check.errors, `${body.model}: ${check.errors.join("; ")}`).toEqual([]);
+    expect(check.ok).toBe(true);
+  }
+}
+
+describe("model routing", () => {
+  it("sends /ask to MODEL_CHAT, streamed with usage and an output limit", async () => {
+    const outcome = await harness.run({ kind: "ask", text: "hello there" });
+    expect(outcome.error).toBeUndefined();
+    expect(outcome.text).toBe("Echo: Ada: hello there");
+    const [body] = harness.fake.chatRequests();
+    expect(body).toMatchObject({
+      model: "openai/gpt-4.1-mini-2025-04-14",
+      stream: true,
+      stream_options: { include_usage: true },
+      max_tokens: 2048,
+    });
+    expect(body?.messages[0]).toMatchObject({ role: "system" });
+    expectAllRequestsValid();
+  });
+
+  it("uses the /ask model option when it is allowed", async () => {
+    await harness.run({ kind: "ask", text: "hi", options: { model: "GPT-4o-mini" } });
+    expect(harness.fake.chatRequests()[0]?.model).toBe("gpt-4o-mini");
+    expectAllRequestsValid();
+  });
+
+  it("rejects an unknown model, lists the allowed ones and calls nobody", async () => {
+    const outcome = await harness.run({ kind: "ask", text: "hi", options: { model: "gpt-9" } });
+    expect(outcome.error?.error.code).toBe("bad_input");
+    expect(outcome.error?.error.userMessage).toContain('Unknown model "gpt-9"');
+    expect(outcome.error?.error.userMessage).toContain("gpt-4o-mini");
+    expect(harness.fake.chatRequests()).toHaveLength(0);
+  });
+
+  it("follows the channel's /model choice for /ask and new mentions", async () => {
+    const set = await harness.run({ kind: "model", text: "gpt-4o-mini" });
+    expect(set.result?.text).toContain("`gpt-4o-mini`");
+    const shown = await harness.run({ kind: "model", text: "" });
+    expect(shown.result?.text).toContain("This channel's chat model is `gpt-4o-mini`");
+    await harness.run({ kind: "ask", text: "one" });
+    await harness.run({
+      kind: "mention",
+      text: "two",
+      key: { platform: "test", workspace: "W1", channel: "C1", thread: "T9" },
+    });
+    expect(harness.fake.chatRequests().map((body) => body.model)).toEqual(["gpt-4o-mini", "gpt-4o-mini"]);
+  });
+
+  it("sends /reason to MODEL_REASON with the effort and a generous max_completion_tokens", async () => {
+    await harness.run({ kind: "reason", text: "prove it", options: { effort: "high" } });
+    const [body] = harness.fake.chatRequests();
+    expect(body).toMatchObject({ model: "openai/o4-mini-2025-04-16", reasoning_effort: "high" });
+    expect(body).not.toHaveProperty("temperature");
+    expect(body).not.toHaveProperty("max_tokens");
+    expect(
+      (body as unknown as { max_completion_tokens: number }).max_completion_tokens,
+    ).toBeGreaterThanOrEqual(16_000);
+    expectAllRequestsValid();
+  });
+
+  it("rejects an unknown effort without calling the provider", async () => {
+    const outcome = await harness.run({ kind: "reason", text: "x", options: { effort: "extreme" } });
+    expect(outcome.error?.error.userMessage).toBe('Unknown effort "extreme". Use one of: low, medium, high.');
+    expect(harness.fake.chatRequests()).toHaveLength(0);
+  });
+
+  it("sends /search to MODEL_SEARCH with only the parameters a search-preview model accepts", async () => {
+    const outcome = await harness.run({ kind: "search", text: "news" });
+    expect(outcome.events[0]).toEqual({ type: "status", text: "Searching the web…" });
+    const [body] = harness.fake.chatRequests();
+    expect(body?.model).toBe("gpt-4o-mini-search-preview");
+    expect(Object.keys(body ?? {}).sort()).toEqual(["max_tokens", "messages", "model", "stream"]);
+    expectAllRequestsValid();
+  });
+
+  it("continues a conversation with its own model after a /reason", async () => {
+    await harness.run({ kind: "reason", text: "first" });
+    await harness.run({ kind: "follow-up", text: "and then?" });
+    const models = harness.fake.chatRequests().map((body) => body.model);
+    expect(models).toEqual(["openai/o4-mini-2025-04-16", "openai/o4-mini-2025-04-16"]);
+    expectAllRequestsValid();
+  });
+
+  it("answers an empty or an over-long prompt without calling the provider", async () => {
+    const empty = await harness.run({ kind: "ask", text: "   " });
+    expect(empty.error?.error.userMessage).toContain("Please include a prompt");
+    const long = await harness.run({ kind: "ask", text: "x".repeat(8_001) });
+    expect(long.error?.error.userMessage).toContain("8,001 characters; the limit is 8,000");
+    expect(harness.fake.chatRequests()).toHaveLength(0);
+  });
+});
