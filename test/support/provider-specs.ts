@@ -1,4 +1,4 @@
-// Checks request bodies (and the models list) against the AI/ML API's own OpenAPI documents in shared/specs/aimlapi.
+// Checks request bodies (and the models list) against the AI/ML API's own OpenAPI documents in test/specs/aimlapi.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
@@ -20,8 +20,8 @@ interface ChatSpec {
   validate: ValidateFunction;
 }
 
-/** The folder of the provider's specs: shared/ sits beside the project root. */
-const SPECS_DIRECTORY = new URL("../../../shared/specs/aimlapi/", import.meta.url);
+/** The folder of the provider's specs, kept with the tests. */
+const SPECS_DIRECTORY = new URL("../specs/aimlapi/", import.meta.url);
 const CHAT_SCHEMA_POINTER =
   "#/paths/~1v1~1chat~1completions/post/requestBody/content/application~1json/schema";
 const MODELS_SCHEMA_POINTER = "#/paths/~1v1~1models/get/responses/200/content/application~1json/schema";
@@ -53,7 +53,7 @@ function readSpecDocuments(): Map<string, Record<string, unknown>> {
   const directoryPath = fileURLToPath(SPECS_DIRECTORY);
   if (!existsSync(directoryPath)) {
     throw new Error(
-      `AI/ML API specs not found at ${directoryPath}: provider-specs.ts expects shared/specs/aimlapi/ beside the project root`,
+      `AI/ML API specs not found at ${directoryPath}: provider-specs.ts expects them in test/specs/aimlapi/`,
     );
   }
   const documents = new Map<string, Record<string, unknown>>();
