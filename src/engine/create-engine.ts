@@ -28,7 +28,7 @@ export interface EngineDependencies {
   client: OpenAI;
   catalog: ModelCatalog;
   logger: Logger;
-  /** A stream silent this long counts as broken (default 90 s). */
+  /** A stream silent this long counts as broken (default 180 s: reasoning models may think that long before their first token). */
   idleTimeoutMs?: number;
   /** The clock for usage periods. */
   now?: () => Date;
@@ -64,7 +64,7 @@ export function createEngine(deps: EngineDependencies): Engine {
           usage,
           logger: deps.logger,
           channelModel: (key) => settings.chatModel(key),
-          idleTimeoutMs: deps.idleTimeoutMs ?? 90_000,
+          idleTimeoutMs: deps.idleTimeoutMs ?? 180_000,
         });
     }
   }
