@@ -109,23 +109,3 @@ export const COMMANDS: readonly CommandSpec[] = [
 export function findCommand(name: string): CommandSpec | undefined {
   return COMMANDS.find((command) => command.name === name);
 }
-
-/** Splits a command's free text into its options, for platforms that give one line of text
- *  (Slack, the terminal): `/reason high why…` → effort "high"; `/ask model:gpt-4o-mini hi` → model. */
-export function parseCommandText(
-  name: CommandName,
-  line: string,
-): { text: string; options: Record<string, string> } {
-  const text = line.trim();
-  const first = text.split(/\s+/, 1)[0] ?? "";
-  const afterFirst = text.slice(first.length).trim();
-  if (name === "reason" && (REASONING_EFFORTS as readonly string[]).includes(first.toLowerCase())) {
-    return { text: afterFirst, options: { effort: first.toLowerCase() } };
-  }
-  const modelOption = /^model[:=](\S+)$/i.exec(first);
-  if (name === "ask" && modelOption?.[1]) {
-    return { text: afterFirst, options: { model: modelOption[1] } };
-  }
-  if (name === "model") return { text, options: text ? { name: text } : {} };
-  return { text, options: {} };
-}

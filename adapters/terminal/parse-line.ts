@@ -1,5 +1,6 @@
 // Turns one line typed in the terminal into a Turn: plain text asks, "/command args" runs a command.
-import { findCommand, parseCommandText } from "../../src/commands.ts";
+import { parseCommandArguments } from "../../src/command-arguments.ts";
+import { findCommand } from "../../src/commands.ts";
 import type { Author, ConversationKey, Turn } from "../../src/types.ts";
 
 /** The terminal's single conversation. */
@@ -24,7 +25,7 @@ export function parseLine(line: string, author: Author): ParsedLine {
   const name = text.slice(1).split(/\s+/, 1)[0] ?? "";
   const command = findCommand(name.toLowerCase());
   if (!command) return { problem: `Unknown command /${name}. Type /help for the list.` };
-  const parsed = parseCommandText(command.name, text.slice(1 + name.length));
+  const parsed = parseCommandArguments(command, text.slice(1 + name.length));
   return {
     turn: {
       key: TERMINAL_CONVERSATION,

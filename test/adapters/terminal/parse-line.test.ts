@@ -22,7 +22,7 @@ describe("parseLine", () => {
       turn: { kind: "ask", text: "hi", options: { model: "gpt-4o-mini" } },
     });
     expect(parseLine("/model gpt-4o-mini", author)).toMatchObject({
-      turn: { kind: "model", options: { name: "gpt-4o-mini" } },
+      turn: { kind: "model", text: "gpt-4o-mini" },
     });
     expect(parseLine("/search latest node", author)).toMatchObject({
       turn: { kind: "search", text: "latest node" },

@@ -1,0 +1,37 @@
+// Reads a command's options off one line of text, for platforms that give only text (Slack, the terminal).
+import type { CommandSpec } from "./commands.ts";
+
+/** Splits off the first word: [word, rest], or undefined when the text is empty. */
+function firstWord(text: string): [string, string] | undefined {
+  const match = /^(\S+)\s*([\s\S]*)$/.exec(text.trim());
+  return match ? [match[1] ?? "", match[2] ?? ""] : undefined;
+}
+
+/**
+ * Takes a command's options off the front of its text, as the registry declares them: `name:value` for any option
+ * that is not the main text (`/ask model:gpt-4o hi`), and a bare word that is one of an option's choices
+ * (`/reason high why…`), kept as typed. Everything from the first other word on is the main text.
+ */
+export function parseCommandArguments(
+  spec: CommandSpec,
+  argumentText: string,
+): { text: string; options: Record<string, string> } {
+  const named = spec.options.filter((option) => !option.isMainText);
+  const options: Record<string, string> = {};
+  let rest = argumentText.trim();
+  for (let split = firstWord(rest); split !== undefined; split = firstWord(rest)) {
+    const [word, remainder] = split;
+    const colon = word.indexOf(":");
+    const byName =
+      colon > 0 ? named.find((option) => option.name === word.slice(0, colon).toLowerCase()) : undefined;
+    const value = byName ? word.slice(colon + 1) : undefined;
+    const byChoice = named.find(
+      (option) => options[option.name] === undefined && option.choices?.includes(word.toLowerCase()),
+    );
+    if (byName && value && options[byName.name] === undefined) options[byName.name] = value;
+    else if (byChoice) options[byChoice.name] = word;
+    else break;
+    rest = remainder;
+  }
+  return { text: rest, options };
+}
