@@ -1,0 +1,54 @@
+// The renderer's surface for answers posted as ordinary channel or thread messages (mentions, DMs, fallbacks).
+import { type REST, Routes } from "discord.js";
+import type { PostedMessage, ReplySurface } from "../../src/render/surface.ts";
+import {
+  EDIT_INTERVAL_MS,
+  editedMessageBody,
+  MAX_MESSAGE_LENGTH,
+  messageIdOf,
+  newMessageBody,
+} from "./message-body.ts";
+
+/** Where the answer goes: a channel or thread, and the message the first post answers. */
+export interface ChannelTarget {
+  channelId: string;
+  replyToMessageId?: string;
+}
+
+/** What a channel surface needs. */
+export interface ChannelSurfaceOptions {
+  rest: REST;
+  /** The target, or a promise of it while a thread is being opened. */
+  target: ChannelTarget | Promise<ChannelTarget>;
+  /** Called before the first message goes out (stops the typing indicator). */
+  onFirstPost?: () => void;
+}
+
+/** A surface that posts and edits messages in one channel or thread; only the first post is a reply. */
+export function createChannelSurface(options: ChannelSurfaceOptions): ReplySurface {
+  const { rest } = options;
+  let posted = 0;
+  const post = async (text: string): Promise<PostedMessage> => {
+    const target = await options.target;
+    if (posted === 0) options.onFirstPost?.();
+    const replyTo = posted === 0 ? target.replyToMessageId : undefined;
+    posted += 1;
+    const body = newMessageBody(text, replyTo ? { replyTo } : {});
+    const response = await rest.post(Routes.channelMessages(target.channelId), { body });
+    return { id: messageIdOf(response) };
+  };
+  return {
+    maxMessageLength: MAX_MESSAGE_LENGTH,
+    editIntervalMs: EDIT_INTERVAL_MS,
+    post,
+    async edit(message, text) {
+      const target = await options.target;
+      await rest.patch(Routes.channelMessage(target.channelId, message.id), {
+        body: editedMessageBody(text),
+      });
+    },
+    async postError(text) {
+      await post(text);
+    },
+  };
+}

@@ -1,0 +1,66 @@
+// Derives Discord's slash command definitions and model autocomplete from parley's one command registry.
+import {
+  type APIApplicationCommandStringOption,
+  ApplicationCommandOptionType,
+  ApplicationCommandType,
+  ApplicationIntegrationType,
+  InteractionContextType,
+  type RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from "discord.js";
+import { COMMANDS, type CommandOption, type CommandSpec } from "../../src/commands.ts";
+
+/** Discord shows at most 25 autocomplete choices. */
+export const MAX_AUTOCOMPLETE_CHOICES = 25;
+
+/** Discord's longest choice name and value, in characters. */
+const MAX_CHOICE_LENGTH = 100;
+
+/** One slash command in the JSON Discord's bulk-overwrite endpoint takes. */
+export type DiscordCommandJson = RESTPostAPIChatInputApplicationCommandsJSONBody;
+
+/** Every registry command as Discord slash command JSON, usable in guilds and in DMs with the bot. */
+export function discordCommands(commands: readonly CommandSpec[] = COMMANDS): DiscordCommandJson[] {
+  return commands.map((command) => ({
+    type: ApplicationCommandType.ChatInput,
+    name: command.name,
+    description: command.description,
+    integration_types: [ApplicationIntegrationType.GuildInstall],
+    contexts: [InteractionContextType.Guild, InteractionContextType.BotDM],
+    // Discord wants required options before optional ones; the registry may list them in any order.
+    options: [...command.options]
+      .sort((first, second) => Number(second.required) - Number(first.required))
+      .map(stringOption),
+  }));
+}
+
+/** One registry option as a Discord string option: autocompleted, a fixed menu, or free text. */
+function stringOption(option: CommandOption): APIApplicationCommandStringOption {
+  const base = {
+    type: ApplicationCommandOptionType.String,
+    name: option.name,
+    description: option.description,
+    required: option.required,
+  } as const;
+  if (option.autocompleteModels) return { ...base, autocomplete: true };
+  if (option.choices)
+    return { ...base, choices: option.choices.map((choice) => ({ name: choice, value: choice })) };
+  return base;
+}
+
+/** Autocomplete choices: the allowed models that contain what was typed, closest first. */
+export function modelChoices(
+  allowedModels: readonly string[],
+  typed: string,
+): { name: string; value: string }[] {
+  const needle = typed.trim().toLowerCase();
+  return allowedModels
+    .filter((model) => model.length <= MAX_CHOICE_LENGTH && model.toLowerCase().includes(needle))
+    .sort((first, second) => rank(first, needle) - rank(second, needle))
+    .slice(0, MAX_AUTOCOMPLETE_CHOICES)
+    .map((model) => ({ name: model, value: model }));
+}
+
+/** 0 when the model starts with the typed text, 1 otherwise (a stable sort keeps the configured order). */
+function rank(model: string, needle: string): number {
+  return model.toLowerCase().startsWith(needle) ? 0 : 1;
+}

@@ -1,0 +1,111 @@
+// The renderer's surface for slash command answers: the deferred reply, then follow-ups, then the channel.
+import { type REST, Routes } from "discord.js";
+import type { PostedMessage, ReplySurface } from "../../src/render/surface.ts";
+import {
+  EDIT_INTERVAL_MS,
+  editedMessageBody,
+  MAX_MESSAGE_LENGTH,
+  messageIdOf,
+  newMessageBody,
+} from "./message-body.ts";
+
+/** What an interaction surface needs. */
+export interface InteractionSurfaceOptions {
+  rest: REST;
+  applicationId: string;
+  interactionToken: string;
+  /** Settles once Discord answered the deferral; a rejection means the token cannot be used. */
+  deferred: Promise<unknown>;
+  /** True when the reply was deferred as ephemeral (only the user sees it). */
+  ephemeral: boolean;
+  /** True once the interaction token is too old to use. */
+  tokenExpired: () => boolean;
+  /** The surface to continue in when the token cannot be used (made on first need). */
+  fallback: () => ReplySurface;
+}
+
+/**
+ * A surface whose first post fills the deferred reply and whose further posts are follow-ups. Once the token
+ * expired (Discord drops it after 15 minutes) or the deferral failed, posts go to the channel instead, and edits
+ * of interaction messages become channel messages that later edits update.
+ */
+export function createInteractionSurface(options: InteractionSurfaceOptions): ReplySurface {
+  const { rest, applicationId, interactionToken, ephemeral } = options;
+  let originalFilled = false;
+  let fallbackSurface: ReplySurface | undefined;
+  const channel = (): ReplySurface => {
+    fallbackSurface ??= options.fallback();
+    return fallbackSurface;
+  };
+  // Interaction messages re-posted in the channel after the token expired, and the channel's own messages.
+  const replacements = new Map<string, PostedMessage>();
+  const channelMessageIds = new Set<string>();
+
+  const tokenUsable = async (): Promise<boolean> => {
+    try {
+      await options.deferred;
+    } catch {
+      return false;
+    }
+    return !options.tokenExpired();
+  };
+  const postInChannel = async (text: string): Promise<PostedMessage> => {
+    const message = await channel().post(text);
+    channelMessageIds.add(message.id);
+    return message;
+  };
+  const webhookMessageRoute = (messageId: string) =>
+    Routes.webhookMessage(applicationId, interactionToken, messageId);
+
+  return {
+    maxMessageLength: MAX_MESSAGE_LENGTH,
+    editIntervalMs: EDIT_INTERVAL_MS,
+    async post(text) {
+      if (!(await tokenUsable())) return postInChannel(text);
+      if (!originalFilled) {
+        originalFilled = true;
+        const body = editedMessageBody(text);
+        return { id: messageIdOf(await rest.patch(webhookMessageRoute("@original"), { body, auth: false })) };
+      }
+      const response = await rest.post(Routes.webhook(applicationId, interactionToken), {
+        body: newMessageBody(text, { ephemeral }),
+        query: new URLSearchParams({ wait: "true" }),
+        auth: false,
+      });
+      return { id: messageIdOf(response) };
+    },
+    async edit(message, text) {
+      const replacement = replacements.get(message.id);
+      if (replacement) return channel().edit(replacement, text);
+      if (channelMessageIds.has(message.id)) return channel().edit(message, text);
+      if (!(await tokenUsable())) {
+        replacements.set(message.id, await postInChannel(text));
+        return;
+      }
+      await rest.patch(webhookMessageRoute(message.id), { body: editedMessageBody(text), auth: false });
+    },
+    async postError(text) {
+      if (!(await tokenUsable())) {
+        await postInChannel(text);
+        return;
+      }
+      if (ephemeral && !originalFilled) {
+        originalFilled = true;
+        await rest.patch(webhookMessageRoute("@original"), { body: editedMessageBody(text), auth: false });
+        return;
+      }
+      // A follow-up right after a public deferral would only replace the "thinking…" message, publicly:
+      // remove that message first so the error is shown to the user alone.
+      if (!originalFilled) {
+        originalFilled = true;
+        // Best effort: if the placeholder cannot be removed, the error must still reach the user.
+        await rest.delete(webhookMessageRoute("@original"), { auth: false }).catch(() => undefined);
+      }
+      await rest.post(Routes.webhook(applicationId, interactionToken), {
+        body: newMessageBody(text, { ephemeral: true }),
+        query: new URLSearchParams({ wait: "true" }),
+        auth: false,
+      });
+    },
+  };
+}

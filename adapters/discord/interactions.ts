@@ -1,0 +1,129 @@
+// Answers slash commands and model autocomplete: defer at once, then stream the engine's reply into the deferral.
+import {
+  ApplicationCommandType,
+  InteractionResponseType,
+  InteractionType,
+  MessageFlags,
+  type REST,
+  Routes,
+  SnowflakeUtil,
+} from "discord.js";
+import { findCommand } from "../../src/commands.ts";
+import type { Logger } from "../../src/logger.ts";
+import { renderReply } from "../../src/render/render-reply.ts";
+import type { RenderClock } from "../../src/render/surface.ts";
+import { conversationId, type Engine } from "../../src/types.ts";
+import { createChannelSurface } from "./channel-surface.ts";
+import { modelChoices } from "./commands.ts";
+import { createInteractionSurface } from "./interaction-surface.ts";
+import { errorForLog } from "./log-error.ts";
+import { NO_PINGS } from "./message-body.ts";
+import { focusedOption, parseCommandInteraction } from "./parse.ts";
+import type { CommandInteractionPayload } from "./payloads.ts";
+
+/**
+ * How long parley answers through an interaction token. Discord drops it after 15 minutes; stop 30 s before
+ * so an edit already on its way does not fail.
+ */
+export const INTERACTION_TOKEN_LIFETIME_MS = 15 * 60_000 - 30_000;
+
+/** Commands whose answers only the user who asked sees. */
+const PRIVATE_COMMANDS: ReadonlySet<string> = new Set(["help", "usage"]);
+
+/** What the interaction handler needs. */
+export interface InteractionHandlerOptions {
+  rest: REST;
+  engine: Engine;
+  logger: Logger;
+  clock: RenderClock;
+  /** After this long (from the interaction's creation) answers go to the channel; tests shorten it. */
+  tokenLifetimeMs: number;
+}
+
+/** Handles one INTERACTION_CREATE payload; rejects only on unexpected failures (the caller logs them). */
+export function createInteractionHandler(
+  options: InteractionHandlerOptions,
+): (interaction: CommandInteractionPayload) => Promise<void> {
+  const { rest, engine, logger, clock } = options;
+
+  const answerAutocomplete = async (interaction: CommandInteractionPayload): Promise<void> => {
+    const focused = focusedOption(interaction);
+    const option = findCommand(interaction.data.name)?.options.find(
+      (candidate) => candidate.name === focused?.name,
+    );
+    const choices =
+      focused && option?.autocompleteModels ? modelChoices(engine.allowedModels(), focused.typed) : [];
+    await rest.post(Routes.interactionCallback(interaction.id, interaction.token), {
+      body: { type: InteractionResponseType.ApplicationCommandAutocompleteResult, data: { choices } },
+      auth: false,
+    });
+  };
+
+  const answerCommand = async (interaction: CommandInteractionPayload): Promise<void> => {
+    const callbackRoute = Routes.interactionCallback(interaction.id, interaction.token);
+    const turn = parseCommandInteraction(interaction);
+    if (!turn) {
+      await rest.post(callbackRoute, {
+        body: {
+          type: InteractionResponseType.ChannelMessageWithSource,
+          data: {
+            content: "parley does not know this command.",
+            flags: MessageFlags.Ephemeral,
+            allowed_mentions: NO_PINGS,
+          },
+        },
+        auth: false,
+      });
+      return;
+    }
+    const ephemeral = PRIVATE_COMMANDS.has(turn.kind);
+    // Discord shows "The application did not respond" unless this reaches it within 3 s: nothing goes before it.
+    const deferred = rest.post(callbackRoute, {
+      body: {
+        type: InteractionResponseType.DeferredChannelMessageWithSource,
+        ...(ephemeral ? { data: { flags: MessageFlags.Ephemeral } } : {}),
+      },
+      auth: false,
+    });
+    deferred.catch((error: unknown) => logger.warn({ error: errorForLog(error) }, "discord deferral failed"));
+    const createdAtMs = SnowflakeUtil.timestampFrom(interaction.id);
+    const channelId = interaction.channel?.id ?? interaction.channel_id ?? turn.key.thread;
+    const surface = createInteractionSurface({
+      rest,
+      applicationId: interaction.application_id,
+      interactionToken: interaction.token,
+      deferred,
+      ephemeral,
+      tokenExpired: () => clock.now() - createdAtMs >= options.tokenLifetimeMs,
+      fallback: () => createChannelSurface({ rest, target: { channelId } }),
+    });
+    const startedMs = clock.now();
+    const rendered = await renderReply(engine.reply(turn), surface, clock);
+    const conversation = conversationId(turn.key);
+    if (rendered.surfaceError !== undefined) {
+      logger.warn(
+        { conversation, error: errorForLog(rendered.surfaceError) },
+        "discord could not show the whole reply",
+      );
+    }
+    logger.info(
+      {
+        conversation,
+        command: turn.kind,
+        outcome: rendered.outcome,
+        messages: rendered.messages.length,
+        ms: clock.now() - startedMs,
+      },
+      "discord command answered",
+    );
+  };
+
+  return async (interaction) => {
+    if (interaction.type === InteractionType.ApplicationCommandAutocomplete)
+      return answerAutocomplete(interaction);
+    const isSlashCommand =
+      interaction.type === InteractionType.ApplicationCommand &&
+      (interaction.data.type ?? ApplicationCommandType.ChatInput) === ApplicationCommandType.ChatInput;
+    if (isSlashCommand) await answerCommand(interaction);
+  };
+}

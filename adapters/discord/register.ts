@@ -1,0 +1,37 @@
+// Registers parley's slash commands with Discord: `npm run register` (to DISCORD_GUILD_ID's guild, else globally).
+import { REST } from "discord.js";
+import { loadConfig, readEnvironment } from "../../src/config.ts";
+import { errorForLog } from "./log-error.ts";
+import { publishCommands } from "./publish-commands.ts";
+
+/** Reads the environment, registers the commands and says what it did; the token is never printed. */
+async function main(): Promise<void> {
+  // Registering needs only Discord's variables: an admin may do it before the API key exists.
+  const env = readEnvironment(process.env);
+  const config = loadConfig({ ...env, AIML_API_KEY: env.AIML_API_KEY?.trim() || "not-needed-to-register" });
+  const token = config.discord.token;
+  if (!token) throw new Error("DISCORD_TOKEN: required to register the slash commands");
+  const rest = new REST({ api: config.discord.apiUrl }).setToken(token);
+  try {
+    const published = await publishCommands({
+      rest,
+      ...(config.discord.guildId ? { guildId: config.discord.guildId } : {}),
+    });
+    const names = published.names.map((name) => `/${name}`).join(", ");
+    const where = published.guildId
+      ? `guild ${published.guildId} (they appear at once)`
+      : "every guild and DMs, globally (Discord may take a few minutes to show them)";
+    console.log(
+      `Registered ${published.names.length} commands for application ${published.applicationId} in ${where}: ${names}`,
+    );
+  } finally {
+    rest.clearHashSweeper();
+    rest.clearHandlerSweeper();
+  }
+}
+
+main().catch((error: unknown) => {
+  const { message } = errorForLog(error);
+  console.error(`Registering the Discord commands failed: ${String(message)}`);
+  process.exitCode = 1;
+});

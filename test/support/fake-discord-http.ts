@@ -1,0 +1,134 @@
+// The fake Discord's HTTP front: attachment downloads, /api/v10 routing, body checks and the bot token check.
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import { snowflake } from "./fake-discord-payloads.ts";
+import { answerRest, type FakeDiscordWorld, type FakeResponse } from "./fake-discord-rest.ts";
+import type { DiscordSpec } from "./fake-discord-spec.ts";
+
+/** One REST request the bot made. */
+export interface FakeRequest {
+  method: string;
+  /** Path after /api/v10, tokens included (tests may look for them). */
+  path: string;
+  /** The spec's route template, when Discord has the route. */
+  template?: string;
+  body?: unknown;
+  atMs: number;
+}
+
+/** A file users attached, served at /attachments/{id}/{name} like Discord's CDN. */
+export interface FakeFile {
+  contentType: string;
+  data: Uint8Array;
+}
+
+/** Answers every HTTP request to the fake: validates, records and routes it. */
+export function serveFakeDiscordHttp(
+  server: Server,
+  context: {
+    world: FakeDiscordWorld;
+    spec: DiscordSpec;
+    baseUrl: string;
+    requests: FakeRequest[];
+    attachments: Map<string, FakeFile>;
+  },
+): void {
+  const { world, spec, baseUrl, requests, attachments } = context;
+  const token = world.token;
+  server.on("request", (request: IncomingMessage, response: ServerResponse) => {
+    void serve(request, response).catch((error: unknown) => {
+      world.violations.push(`fake discord crashed: ${String(error)}`);
+      send(response, { status: 500, body: { message: "fake crashed" } });
+    });
+  });
+
+  async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? "/", baseUrl);
+    const attachment = /^\/attachments\/(\d+)\//.exec(url.pathname);
+    if (attachment?.[1]) {
+      const file = attachments.get(attachment[1]);
+      response.writeHead(file ? 200 : 404, { "content-type": file?.contentType ?? "text/plain" });
+      response.end(file ? Buffer.from(file.data) : "");
+      return;
+    }
+    const method = request.method ?? "GET";
+    const text = await readBody(request);
+    if (!url.pathname.startsWith("/api/v10/")) {
+      world.violations.push(`${method} ${url.pathname}: not under /api/v10`);
+      send(response, { status: 404, body: { code: 0, message: "404: Not Found" } });
+      return;
+    }
+    const path = url.pathname.slice("/api/v10".length);
+    let body: unknown;
+    if (text !== "") {
+      if (!String(request.headers["content-type"]).startsWith("application/json")) {
+        world.violations.push(`${method} ${path}: body is not JSON (${request.headers["content-type"]})`);
+      }
+      body = JSON.parse(text);
+    }
+    const route = spec.match(method, path);
+    requests.push({
+      method,
+      path,
+      ...(route ? { template: route.template } : {}),
+      ...(body === undefined ? {} : { body }),
+      atMs: Date.now(),
+    });
+    if (!route) {
+      world.violations.push(`${method} ${path}: no such route in Discord's API`);
+      send(response, { status: 404, body: { code: 0, message: "404: Not Found" } });
+      return;
+    }
+    world.violations.push(...spec.check(method, path, body));
+    const needsBotToken =
+      !route.template.startsWith("/interactions/") && !route.template.startsWith("/webhooks/");
+    if (needsBotToken && request.headers.authorization !== `Bot ${token}`) {
+      world.violations.push(`${method} ${route.template}: missing or wrong bot token`);
+      send(response, { status: 401, body: { code: 0, message: "401: Unauthorized" } });
+      return;
+    }
+    const injected = world.injectedFailures.findIndex(
+      (failure) => failure.route === `${method} ${route.template}`,
+    );
+    if (injected >= 0) {
+      const [failure] = world.injectedFailures.splice(injected, 1);
+      send(response, failure?.response ?? { status: 500 });
+      return;
+    }
+    send(response, answerRest(world, method, route, body, url.searchParams));
+  }
+}
+
+/** Serves a user's file like Discord's CDN and describes it as a message attachment. */
+export function hostAttachment(
+  attachments: Map<string, FakeFile>,
+  baseUrl: string,
+  file: { filename: string; contentType: string; data: string | Uint8Array },
+): { id: string; filename: string; url: string; content_type: string; size: number } {
+  const id = snowflake();
+  const data = typeof file.data === "string" ? new TextEncoder().encode(file.data) : file.data;
+  attachments.set(id, { contentType: file.contentType, data });
+  return {
+    id,
+    filename: file.filename,
+    url: `${baseUrl}/attachments/${id}/${file.filename}`,
+    content_type: file.contentType,
+    size: data.byteLength,
+  };
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** Writes a response; a 204 carries no content type, or @discordjs/rest tries to parse the empty body. */
+function send(response: ServerResponse, answer: FakeResponse): void {
+  if (answer.status === 204) {
+    response.writeHead(204, answer.headers ?? {});
+    response.end();
+    return;
+  }
+  response.writeHead(answer.status, { "content-type": "application/json", ...answer.headers });
+  response.end(JSON.stringify(answer.body ?? {}));
+}

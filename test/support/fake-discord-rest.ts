@@ -1,0 +1,180 @@
+// The fake Discord's REST routes (everything under /api/v10): gateway, users, commands, messages, threads.
+import {
+  botMessagePayload,
+  CHANNEL_TYPES,
+  channelPayload,
+  type FakeChannel,
+  snowflake,
+} from "./fake-discord-payloads.ts";
+import type { MatchedRoute } from "./fake-discord-spec.ts";
+import {
+  deleteOriginal,
+  editInteractionMessage,
+  interactionCallback,
+  postFollowUp,
+} from "./fake-discord-webhooks.ts";
+import {
+  editMessage,
+  type FakeDiscordWorld,
+  type FakeResponse,
+  failure,
+  noContent,
+  storeMessage,
+} from "./fake-discord-world.ts";
+
+export type { FakeDiscordWorld, FakeResponse } from "./fake-discord-world.ts";
+
+/** Answers one request routed by the spec; the caller validated the body and checked the token. */
+export function answerRest(
+  world: FakeDiscordWorld,
+  method: string,
+  route: MatchedRoute,
+  rawBody: unknown,
+  query: URLSearchParams,
+): FakeResponse {
+  const { parameters } = route;
+  const body =
+    typeof rawBody === "object" && rawBody !== null && !Array.isArray(rawBody)
+      ? (rawBody as Record<string, unknown>)
+      : {};
+  const key = `${method} ${route.template}`;
+  switch (key) {
+    case "GET /gateway/bot":
+      return {
+        status: 200,
+        body: {
+          url: world.gateway.url,
+          shards: 1,
+          session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 },
+        },
+      };
+    case "GET /users/@me":
+      return { status: 200, body: { ...world.bot, discriminator: "0", avatar: null, flags: 0 } };
+    case "GET /applications/@me":
+      return {
+        status: 200,
+        body: { id: world.applicationId, name: world.bot.username, bot_public: true, flags: 0 },
+      };
+    case "PUT /applications/{application_id}/commands":
+    case "PUT /applications/{application_id}/guilds/{guild_id}/commands":
+      return registerCommands(world, parameters, rawBody);
+    case "POST /interactions/{interaction_id}/{interaction_token}/callback":
+      return interactionCallback(world, parameters, body);
+    case "PATCH /webhooks/{webhook_id}/{webhook_token}/messages/@original":
+    case "PATCH /webhooks/{webhook_id}/{webhook_token}/messages/{message_id}":
+      return editInteractionMessage(world, parameters, body);
+    case "DELETE /webhooks/{webhook_id}/{webhook_token}/messages/@original":
+      return deleteOriginal(world, parameters);
+    case "POST /webhooks/{webhook_id}/{webhook_token}":
+      return postFollowUp(world, parameters, body, query);
+    case "POST /channels/{channel_id}/messages": {
+      const channel = world.channels.get(parameters.channel_id ?? "");
+      if (!channel)
+        return failure(
+          world,
+          404,
+          10003,
+          "Unknown Channel",
+          `message posted to unknown channel ${parameters.channel_id}`,
+        );
+      const message = storeMessage(world, channel.id, body, {});
+      const payload = botMessagePayload(message, world.bot, channel.guild_id);
+      // Discord echoes the bot's own messages over the gateway; the bot must ignore them.
+      world.gateway.dispatch("MESSAGE_CREATE", payload);
+      return { status: 200, body: payload };
+    }
+    case "PATCH /channels/{channel_id}/messages/{message_id}": {
+      const message = world.messages.get(parameters.message_id ?? "");
+      if (!message || message.channelId !== parameters.channel_id) {
+        return failure(
+          world,
+          404,
+          10008,
+          "Unknown Message",
+          `edit of unknown message ${parameters.message_id}`,
+        );
+      }
+      return editMessage(world, message, body, key);
+    }
+    case "POST /channels/{channel_id}/typing":
+      return world.channels.has(parameters.channel_id ?? "")
+        ? noContent
+        : failure(world, 404, 10003, "Unknown Channel", `typing in unknown channel ${parameters.channel_id}`);
+    case "POST /channels/{channel_id}/messages/{message_id}/threads":
+      return openThread(world, parameters, body);
+    case "GET /channels/{channel_id}": {
+      const channel = world.channels.get(parameters.channel_id ?? "");
+      return channel
+        ? { status: 200, body: channelPayload(channel, world.bot.id) }
+        : { status: 404, body: { code: 10003, message: "Unknown Channel" } };
+    }
+    default:
+      return failure(world, 404, 0, "404: Not Found", `the fake does not serve ${key}`);
+  }
+}
+
+function registerCommands(
+  world: FakeDiscordWorld,
+  parameters: Record<string, string>,
+  body: unknown,
+): FakeResponse {
+  if (parameters.application_id !== world.applicationId) {
+    return failure(
+      world,
+      403,
+      50001,
+      "Missing Access",
+      `commands registered for application ${parameters.application_id}`,
+    );
+  }
+  const commands = Array.isArray(body) ? body : [];
+  world.commandRegistrations.push({
+    ...(parameters.guild_id ? { guildId: parameters.guild_id } : {}),
+    commands,
+  });
+  const saved = commands.map((command: Record<string, unknown>) => ({
+    ...command,
+    id: snowflake(),
+    application_id: world.applicationId,
+    version: snowflake(),
+    ...(parameters.guild_id ? { guild_id: parameters.guild_id } : {}),
+  }));
+  return { status: 200, body: saved };
+}
+
+function openThread(
+  world: FakeDiscordWorld,
+  parameters: Record<string, string>,
+  body: Record<string, unknown>,
+): FakeResponse {
+  const parent = world.channels.get(parameters.channel_id ?? "");
+  if (!parent || parent.type !== CHANNEL_TYPES.text) {
+    return failure(
+      world,
+      400,
+      50024,
+      "Cannot execute action on this channel type",
+      "thread opened outside a text channel",
+    );
+  }
+  const thread: FakeChannel = {
+    id: parameters.message_id ?? snowflake(),
+    type: CHANNEL_TYPES.publicThread,
+    name: String(body.name ?? ""),
+    guild_id: parent.guild_id,
+    parent_id: parent.id,
+  };
+  if (world.channels.has(thread.id)) {
+    return failure(
+      world,
+      400,
+      160004,
+      "A thread has already been created for this message",
+      `second thread on message ${thread.id}`,
+    );
+  }
+  world.channels.set(thread.id, thread);
+  const payload = channelPayload(thread, world.bot.id);
+  world.gateway.dispatch("THREAD_CREATE", { ...payload, newly_created: true });
+  return { status: 201, body: payload };
+}

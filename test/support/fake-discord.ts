@@ -1,0 +1,298 @@
+// A fake Discord on 127.0.0.1 for end-to-end tests: REST under /api/v10 and a gateway, driving the real discord.js.
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createFakeGateway, type FakeGateway } from "./fake-discord-gateway.ts";
+import {
+  type FakeFile,
+  type FakeRequest,
+  hostAttachment,
+  serveFakeDiscordHttp,
+} from "./fake-discord-http.ts";
+import {
+  CHANNEL_TYPES,
+  channelPayload,
+  type FakeChannel,
+  type FakeUser,
+  guildPayload,
+  interactionPayload,
+  readyPayload,
+  snowflake,
+  userMessagePayload,
+} from "./fake-discord-payloads.ts";
+import type { FakeDiscordWorld } from "./fake-discord-rest.ts";
+import { loadDiscordSpec } from "./fake-discord-spec.ts";
+import {
+  type FakeInteraction,
+  type FakeMessage,
+  type Ping,
+  pingsOf,
+  pollUntil,
+} from "./fake-discord-state.ts";
+
+export type { FakeRequest } from "./fake-discord-http.ts";
+export type { FakeChannel, FakeUser } from "./fake-discord-payloads.ts";
+export { type FakeInteraction, type FakeMessage, fenceCount, type Ping } from "./fake-discord-state.ts";
+
+/** Options for startFakeDiscord. */
+export interface FakeDiscordOptions {
+  token?: string;
+  /** Least time between two writes of one message before the fake answers 429 (default 500 ms). */
+  minEditGapMs?: number;
+}
+
+/** A message a user sends to the bot. */
+export interface SendMessageInput {
+  channel?: FakeChannel;
+  content: string;
+  author?: FakeUser;
+  nick?: string | null;
+  replyTo?: FakeMessage;
+  attachments?: { filename: string; contentType: string; data: string | Uint8Array }[];
+}
+
+/** A running fake Discord. */
+export interface FakeDiscord {
+  /** For DISCORD_API_URL: discord.js adds `/v10`. */
+  apiUrl: string;
+  token: string;
+  bot: FakeUser;
+  users: { alice: FakeUser; bob: FakeUser; otherBot: FakeUser };
+  applicationId: string;
+  guildId: string;
+  /** A plain text channel of the guild. */
+  textChannel: FakeChannel;
+  requests: FakeRequest[];
+  /** Everything the bot did that Discord would refuse or that breaks a rule; tests expect none. */
+  violations: string[];
+  rateLimited: string[];
+  gateway: FakeGateway;
+  commandRegistrations: FakeDiscordWorld["commandRegistrations"];
+  /** A channel or thread the fake knows (threads the bot opened included). */
+  channel(id: string): FakeChannel | undefined;
+  /** A thread the bot did not open (a forum post, say), announced with THREAD_CREATE. */
+  addThread(name: string, parent?: FakeChannel): FakeChannel;
+  /** A direct-message channel with a user (not in any guild). */
+  dmChannel(): FakeChannel;
+  /** Runs a slash command as a user; options by name. */
+  sendCommand(
+    command: string,
+    options?: Record<string, string>,
+    where?: { channel?: FakeChannel; user?: FakeUser },
+  ): FakeInteraction;
+  /** Types into an autocompleted option. */
+  sendAutocomplete(
+    command: string,
+    focused: { name: string; value: string },
+    channel?: FakeChannel,
+  ): FakeInteraction;
+  /** Sends a user's message over the gateway; `<@id>` in the content mentions that user. */
+  sendMessage(input: SendMessageInput): { id: string; channelId: string };
+  /** Messages the bot posted in a channel or thread (interaction replies included), oldest first. */
+  messagesIn(channelId: string): FakeMessage[];
+  /** The reply and follow-ups of an interaction that are still there, in order. */
+  repliesTo(interaction: FakeInteraction): FakeMessage[];
+  /** Every message body the bot sent (creates and edits). */
+  messageBodies(): Record<string, unknown>[];
+  /** Who the bot's messages would have notified. */
+  pings(): Ping[];
+  /** Answers the next request to a route ("POST /channels/{channel_id}/messages") with a Discord error. */
+  failNext(route: string, status: number, code: number, message: string): void;
+  /** Polls until `probe` returns a value (not undefined/false), or fails after `timeoutMs`. */
+  waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs?: number): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Starts the fake on a free loopback port. */
+export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promise<FakeDiscord> {
+  const spec = loadDiscordSpec();
+  const token = options.token ?? "fake-token";
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const bot: FakeUser = { id: snowflake(), username: "parley", global_name: "parley", bot: true };
+  const users = {
+    alice: { id: snowflake(), username: "alice", global_name: "Alice" },
+    bob: { id: snowflake(), username: "bob", global_name: "Bob" },
+    otherBot: { id: snowflake(), username: "otherbot", global_name: null, bot: true },
+  };
+  const guildId = snowflake();
+  const textChannel: FakeChannel = {
+    id: snowflake(),
+    type: CHANNEL_TYPES.text,
+    name: "general",
+    guild_id: guildId,
+  };
+  const forum: FakeChannel = {
+    id: snowflake(),
+    type: CHANNEL_TYPES.forum,
+    name: "questions",
+    guild_id: guildId,
+  };
+  const timers: NodeJS.Timeout[] = [];
+  const requests: FakeRequest[] = [];
+  const attachments = new Map<string, FakeFile>();
+
+  const world: FakeDiscordWorld = {
+    token,
+    bot,
+    applicationId: bot.id,
+    guildId,
+    channels: new Map([textChannel, forum].map((channel) => [channel.id, channel])),
+    messages: new Map(),
+    interactions: new Map(),
+    commandRegistrations: [],
+    violations: [],
+    rateLimited: [],
+    minEditGapMs: options.minEditGapMs ?? 500,
+    interactionDeadlineMs: 3000,
+    injectedFailures: [],
+    gateway: createFakeGateway(server, `ws://127.0.0.1:${(server.address() as AddressInfo).port}`, {
+      token,
+      ready: (resumeUrl) => readyPayload(bot, guildId, resumeUrl),
+      guilds: () => [guildPayload(guildId, users.alice.id, [...world.channels.values()])],
+      onViolation: (problem) => world.violations.push(problem),
+    }),
+  };
+  const knownUsers = [bot, users.alice, users.bob, users.otherBot];
+  /** Who wrote each user message, so a reply to it knows whom it would ping. */
+  const userMessageAuthors = new Map<string, string>();
+
+  serveFakeDiscordHttp(server, { world, spec, baseUrl, requests, attachments });
+
+  const dispatchInteraction = (
+    type: 2 | 4,
+    command: string,
+    values: { name: string; value: string; focused?: boolean }[],
+    channel: FakeChannel,
+    user: FakeUser,
+  ): FakeInteraction => {
+    const interaction: FakeInteraction = {
+      id: snowflake(),
+      token: `interaction-token-${snowflake()}`,
+      channelId: channel.id,
+      command,
+      dispatchedAtMs: Date.now(),
+      messageIds: [],
+      originalDeleted: false,
+    };
+    world.interactions.set(interaction.id, interaction);
+    world.gateway.dispatch(
+      "INTERACTION_CREATE",
+      interactionPayload({
+        id: interaction.id,
+        token: interaction.token,
+        applicationId: world.applicationId,
+        type,
+        command,
+        options: values,
+        channel,
+        user,
+      }),
+    );
+    const timer = setTimeout(() => {
+      if (interaction.callbackAtMs === undefined) {
+        world.violations.push(`/${command}: The application did not respond (no callback within 3 s)`);
+      }
+    }, world.interactionDeadlineMs + 50);
+    timers.push(timer);
+    return interaction;
+  };
+
+  const messagesIn = (channelId: string): FakeMessage[] =>
+    [...world.messages.values()].filter((message) => message.channelId === channelId && !message.deleted);
+
+  return {
+    apiUrl: `${baseUrl}/api`,
+    token,
+    bot,
+    users,
+    applicationId: world.applicationId,
+    guildId,
+    textChannel,
+    requests,
+    violations: world.violations,
+    rateLimited: world.rateLimited,
+    gateway: world.gateway,
+    commandRegistrations: world.commandRegistrations,
+    channel: (id) => world.channels.get(id),
+    addThread(name, parent = forum) {
+      const thread: FakeChannel = {
+        id: snowflake(),
+        type: CHANNEL_TYPES.publicThread,
+        name,
+        guild_id: guildId,
+        parent_id: parent.id,
+      };
+      world.channels.set(thread.id, thread);
+      world.gateway.dispatch("THREAD_CREATE", {
+        ...channelPayload(thread, users.alice.id),
+        newly_created: true,
+      });
+      return thread;
+    },
+    dmChannel() {
+      const channel: FakeChannel = { id: snowflake(), type: CHANNEL_TYPES.dm };
+      world.channels.set(channel.id, channel);
+      return channel;
+    },
+    sendCommand(command, options = {}, where = {}) {
+      const values = Object.entries(options).map(([name, value]) => ({ name, value }));
+      return dispatchInteraction(2, command, values, where.channel ?? textChannel, where.user ?? users.alice);
+    },
+    sendAutocomplete(command, focused, channel = textChannel) {
+      return dispatchInteraction(4, command, [{ ...focused, focused: true }], channel, users.alice);
+    },
+    sendMessage(input) {
+      const channel = input.channel ?? textChannel;
+      const id = snowflake();
+      userMessageAuthors.set(id, (input.author ?? users.alice).id);
+      const files = (input.attachments ?? []).map((file) => hostAttachment(attachments, baseUrl, file));
+      const mentioned = knownUsers.filter((user) => input.content.includes(`<@${user.id}>`));
+      const replyToAuthor = input.replyTo ? bot : undefined;
+      world.gateway.dispatch(
+        "MESSAGE_CREATE",
+        userMessagePayload(id, {
+          channel,
+          author: input.author ?? users.alice,
+          content: input.content,
+          nick: input.nick ?? null,
+          // A reply pings (and so lists) the replied-to author, as Discord's clients do by default.
+          mentions:
+            replyToAuthor && !mentioned.includes(replyToAuthor) ? [...mentioned, replyToAuthor] : mentioned,
+          ...(input.replyTo ? { replyTo: input.replyTo, replyToAuthor: bot } : {}),
+          attachments: files,
+        }),
+      );
+      return { id, channelId: channel.id };
+    },
+    messagesIn,
+    repliesTo(interaction) {
+      return interaction.messageIds
+        .map((id) => world.messages.get(id))
+        .filter((message): message is FakeMessage => !!message && !message.deleted);
+    },
+    messageBodies() {
+      return [...world.messages.values()].flatMap((message) => message.bodies);
+    },
+    pings() {
+      return [...world.messages.values()].flatMap((message) => {
+        // Edits never notify anyone on Discord: only the first body (creation, or a placeholder's fill) counts.
+        const first = message.bodies[0];
+        const repliedAuthor = message.replyTo ? userMessageAuthors.get(message.replyTo) : undefined;
+        return first ? pingsOf(String(first.content ?? ""), first, repliedAuthor) : [];
+      });
+    },
+    failNext(route, status, code, message) {
+      world.injectedFailures.push({ route, response: { status, body: { code, message } } });
+    },
+    waitFor: (what, probe, timeoutMs = 10_000) =>
+      pollUntil(probe, timeoutMs, () => `${what}; violations: ${JSON.stringify(world.violations)}`),
+    async close() {
+      for (const timer of timers) clearTimeout(timer);
+      world.gateway.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
