@@ -1,0 +1,62 @@
+// Listens for parley's slash commands: acknowledge first, then answer in a thread (model commands) or privately.
+import type { App } from "@slack/bolt";
+import { COMMANDS } from "../../src/commands.ts";
+import type { SlackHandlerDependencies } from "./handler-dependencies.ts";
+import { parseSlashCommand, type SlackCommand } from "./parse-command.ts";
+import { createPrivateSurface } from "./private-surface.ts";
+import { createSlackSurface, describeSlackError, postPlaceholder } from "./surface.ts";
+import { commandHeader, commandTurn, slackKey } from "./turns.ts";
+
+/** Said privately when parley may not post where the command was typed. */
+export const CANNOT_POST_HERE_TEXT =
+  "I can't post in this conversation. Invite me to the channel (`/invite @parley`) or send me a direct message.";
+
+/** True for a command that calls a model and has its main text (an empty prompt is answered privately). */
+function answersInChannel(command: SlackCommand): boolean {
+  return command.spec.modelRole !== undefined && command.text !== "";
+}
+
+/** Registers one listener per command of the registry. */
+export function registerCommandListeners(app: App, deps: SlackHandlerDependencies): void {
+  const { answerer, logger } = deps;
+  for (const spec of COMMANDS) {
+    app.command(`/${spec.name}`, async ({ ack, body, client, respond }) => {
+      // Slack gives up after 3 seconds: acknowledge before anything else.
+      await ack();
+      const command = parseSlashCommand(body);
+      if (command === undefined) return;
+      if (!answersInChannel(command)) {
+        const key = slackKey(command.teamId, command.channel, command.threadTs ?? command.channel);
+        answerer.answer(commandTurn(command, key), createPrivateSurface(respond));
+        return;
+      }
+      // The answer starts a thread (or continues the one the command came from); its key needs the root's ts.
+      const header = commandHeader(command);
+      const rootTs = await postPlaceholder(
+        client,
+        { channel: command.channel, threadTs: command.threadTs, header },
+        logger,
+      );
+      if (rootTs === undefined) {
+        await respond({ response_type: "ephemeral", text: CANNOT_POST_HERE_TEXT }).catch((error: unknown) => {
+          logger.warn({ err: describeSlackError(error) }, "could not answer through response_url");
+        });
+        return;
+      }
+      const thread = command.threadTs ?? rootTs;
+      const surface = createSlackSurface({
+        client,
+        channel: command.channel,
+        threadTs: thread,
+        logger,
+        editIntervalMs: deps.editIntervalMs,
+        placeholder: Promise.resolve(rootTs),
+        header,
+        showErrorPrivately: async (text) => {
+          await respond({ response_type: "ephemeral", text: `:warning: ${text}` });
+        },
+      });
+      answerer.answer(commandTurn(command, slackKey(command.teamId, command.channel, thread)), surface);
+    });
+  }
+}

@@ -1,0 +1,16 @@
+// What every Slack listener is given: the engine, the answerer, lookups and the logger.
+import type { Logger } from "../../src/logger.ts";
+import type { AttachmentReader, Engine } from "../../src/types.ts";
+import type { Answerer } from "./answer.ts";
+import type { DisplayNameLookup } from "./user-names.ts";
+
+/** The dependencies of the Slack listeners. */
+export interface SlackHandlerDependencies {
+  engine: Engine;
+  logger: Logger;
+  answerer: Answerer;
+  displayName: DisplayNameLookup;
+  readAttachment: AttachmentReader;
+  /** Least time between two edits of one message. */
+  editIntervalMs: number;
+}

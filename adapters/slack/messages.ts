@@ -1,0 +1,62 @@
+// Listens for mentions, thread follow-ups and direct messages, and answers each message exactly once.
+import type { App } from "@slack/bolt";
+import type { Engine } from "../../src/types.ts";
+import type { SlackHandlerDependencies } from "./handler-dependencies.ts";
+import { parseMessageEnvelope, routeMessage, type SlackMessage } from "./parse-event.ts";
+import { createSlackSurface, postPlaceholder } from "./surface.ts";
+import { messageTurn } from "./turns.ts";
+
+/**
+ * Claims a message for this process: its event id (Slack retries a delivery with the same id) and the message
+ * itself (a mention arrives twice, as app_mention and as message, with different event ids).
+ */
+export async function claimMessage(engine: Engine, message: SlackMessage): Promise<boolean> {
+  if (message.eventId !== undefined && !(await engine.claimEvent("slack", message.eventId))) return false;
+  return engine.claimEvent("slack", `message:${message.channel}:${message.ts}`);
+}
+
+/** Registers the app_mention and message listeners. */
+export function registerMessageListeners(app: App, deps: SlackHandlerDependencies): void {
+  const { engine, answerer, logger } = deps;
+
+  const onMessage = async (args: {
+    body: unknown;
+    context: { botUserId?: string };
+    client: App["client"];
+  }): Promise<void> => {
+    const botUserId = args.context.botUserId;
+    const message = parseMessageEnvelope(args.body, botUserId);
+    if (message === undefined) return;
+    const route = routeMessage(message, botUserId);
+    if (route.action === "ignore") return;
+    if (route.action === "answer-if-known" && !(await engine.hasConversation(route.key))) return;
+    if (!(await claimMessage(engine, message))) {
+      logger.debug({ eventId: message.eventId }, "slack message already answered");
+      return;
+    }
+    // The placeholder is posted beside the engine's work, not before it.
+    const target = { channel: message.channel, threadTs: route.replyThreadTs };
+    const placeholder = postPlaceholder(args.client, target, logger);
+    const displayName = message.displayName ?? (await deps.displayName(args.client, message.userId));
+    const turn = messageTurn({
+      message,
+      key: route.key,
+      kind: route.action === "answer" ? "mention" : "follow-up",
+      displayName,
+      botUserId,
+      readAttachment: deps.readAttachment,
+    });
+    const surface = createSlackSurface({
+      client: args.client,
+      channel: message.channel,
+      threadTs: route.replyThreadTs,
+      logger,
+      editIntervalMs: deps.editIntervalMs,
+      placeholder,
+    });
+    answerer.answer(turn, surface);
+  };
+
+  app.event("app_mention", onMessage);
+  app.event("message", onMessage);
+}

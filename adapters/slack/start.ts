@@ -1,0 +1,143 @@
+// Starts the Slack adapter: a Bolt App in Socket Mode (SLACK_APP_TOKEN) or HTTP mode (/slack/events on PORT).
+import type { AddressInfo } from "node:net";
+import { App, SocketModeReceiver, type webApi } from "@slack/bolt";
+import type { Config } from "../../src/config.ts";
+import { ParleyError } from "../../src/errors.ts";
+import type { Logger } from "../../src/logger.ts";
+import type { Engine } from "../../src/types.ts";
+import { createAnswerer } from "./answer.ts";
+import { createParleyAssistant } from "./assistant.ts";
+import { createBoltLogger } from "./bolt-logger.ts";
+import { registerCommandListeners } from "./commands.ts";
+import { createSlackFileReader } from "./files.ts";
+import type { SlackHandlerDependencies } from "./handler-dependencies.ts";
+import { SLACK_EDIT_INTERVAL_MS, SLACK_STOP_GRACE_MS } from "./limits.ts";
+import { registerMessageListeners } from "./messages.ts";
+import { describeSlackError } from "./surface.ts";
+import { createDisplayNames } from "./user-names.ts";
+
+/** Where Slack delivers events, commands and interactivity in HTTP mode. */
+export const SLACK_EVENTS_PATH = "/slack/events";
+
+/**
+ * Streaming edits are worthless half an hour late (the SDK's default retry policy): retry a failed Web API call
+ * twice, quickly. Rate-limited calls still wait for Slack's Retry-After.
+ */
+const WEB_API_RETRIES: webApi.RetryOptions = { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 3_000 };
+
+/** What the adapter is started with. */
+export interface SlackAdapterOptions {
+  config: Config;
+  engine: Engine;
+  logger: Logger;
+  /** HTTP mode: the port to listen on instead of config.slack.port (0 picks a free one). */
+  port?: number;
+  /** HTTP mode: the interface to listen on (default: all). */
+  host?: string;
+  /** The fetch used for Web API calls, file downloads and response_url posts (default: global fetch). */
+  fetch?: typeof fetch;
+  /** Least time between two edits of one message (default SLACK_EDIT_INTERVAL_MS; tests shorten it). */
+  editIntervalMs?: number;
+}
+
+/** A running Slack adapter. */
+export interface RunningSlackAdapter {
+  app: App;
+  /** HTTP mode: the port the events endpoint listens on; undefined in Socket Mode. */
+  port: number | undefined;
+  /** Resolves once no answer is being written (answers started later are not waited for). */
+  idle(): Promise<void>;
+  /** Stops taking events (in Socket Mode: until the socket is closed), then waits for answers in flight. */
+  stop(): Promise<void>;
+}
+
+/** Starts Bolt with parley's listeners; resolves once Slack accepted the token and events can arrive. */
+export async function startSlackAdapter(options: SlackAdapterOptions): Promise<RunningSlackAdapter> {
+  const { config, engine, logger } = options;
+  const { botToken, signingSecret, appToken, apiUrl } = config.slack;
+  if (!botToken) throw new ParleyError("config", "SLACK_BOT_TOKEN: required to start the Slack adapter");
+  if (!appToken && !signingSecret) {
+    throw new ParleyError(
+      "config",
+      "SLACK_SIGNING_SECRET: required in HTTP mode (or set SLACK_APP_TOKEN to use Socket Mode)",
+    );
+  }
+  const boltLogger = createBoltLogger(logger);
+  const fetchOption = options.fetch ? { fetch: options.fetch } : {};
+  const clientOptions: webApi.WebClientOptions = {
+    slackApiUrl: apiUrl,
+    retryConfig: WEB_API_RETRIES,
+    timeout: 15_000,
+    ...fetchOption,
+  };
+  // Socket Mode's client keeps its own, more patient, retry policy for apps.connections.open.
+  const socketReceiver = appToken
+    ? new SocketModeReceiver({
+        appToken,
+        logger: boltLogger,
+        installerOptions: { clientOptions: { slackApiUrl: apiUrl, ...fetchOption } },
+      })
+    : undefined;
+  const app = new App({
+    token: botToken,
+    ...(socketReceiver ? { receiver: socketReceiver } : { signingSecret, endpoints: SLACK_EVENTS_PATH }),
+    clientOptions,
+    logger: boltLogger,
+    // auth.test runs in init(), where a bad token fails start-up instead of every later event.
+    deferInitialization: true,
+  });
+  app.error(async (error) => {
+    logger.error({ code: error.code, err: describeSlackError(error) }, "slack listener failed");
+  });
+
+  const answerer = createAnswerer(engine, logger);
+  const deps: SlackHandlerDependencies = {
+    engine,
+    logger,
+    answerer,
+    displayName: createDisplayNames(logger),
+    editIntervalMs: options.editIntervalMs ?? SLACK_EDIT_INTERVAL_MS,
+    readAttachment: createSlackFileReader({ botToken, apiUrl, ...fetchOption }),
+  };
+  app.assistant(createParleyAssistant(deps));
+  registerMessageListeners(app, deps);
+  registerCommandListeners(app, deps);
+
+  try {
+    await app.init();
+  } catch (error) {
+    throw new ParleyError(
+      "config",
+      `SLACK_BOT_TOKEN: Slack refused the token (${describeSlackError(error)})`,
+      {
+        cause: error,
+      },
+    );
+  }
+  let port: number | undefined;
+  if (socketReceiver) {
+    await app.start();
+    logger.info({ mode: "socket" }, "slack adapter started");
+  } else {
+    const listenPort = options.port ?? config.slack.port;
+    const server = await app.start(options.host ? { port: listenPort, host: options.host } : listenPort);
+    port = (server.address() as AddressInfo).port;
+    logger.info({ mode: "http", port, path: SLACK_EVENTS_PATH }, "slack adapter started");
+  }
+
+  return {
+    app,
+    port,
+    idle: () => answerer.drain(Number.POSITIVE_INFINITY),
+    async stop() {
+      if (socketReceiver) {
+        // app.stop() returns before the socket is closed; the client's disconnect() waits for it.
+        await socketReceiver.client.disconnect();
+      } else {
+        await app.stop();
+      }
+      await answerer.drain(SLACK_STOP_GRACE_MS);
+      logger.info("slack adapter stopped");
+    },
+  };
+}

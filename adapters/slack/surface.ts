@@ -1,0 +1,156 @@
+// The ReplySurface for Slack: chat.postMessage, then chat.update; a placeholder holds the answer's place.
+import type { webApi } from "@slack/bolt";
+import type { Logger } from "../../src/logger.ts";
+import type { PostedMessage, ReplySurface } from "../../src/render/surface.ts";
+import { markdownToSlack } from "./format.ts";
+import { SLACK_ANSWER_MAX_CHARACTERS, SLACK_EDIT_INTERVAL_MS } from "./limits.ts";
+
+/** Shown in the placeholder until the first text arrives. */
+export const PLACEHOLDER_TEXT = "_Thinking…_";
+
+/** What a Slack reply is written with. */
+export interface SlackSurfaceOptions {
+  client: webApi.WebClient;
+  channel: string;
+  /** The thread to answer in; undefined answers at the top level (a direct message's running conversation). */
+  threadTs: string | undefined;
+  logger: Logger;
+  /** Least time between two edits of one message (default SLACK_EDIT_INTERVAL_MS). */
+  editIntervalMs?: number;
+  /** The message already holding the answer's place (see `postPlaceholder`, which never rejects). */
+  placeholder?: Promise<string | undefined>;
+  /** Mrkdwn kept above the answer in the placeholder's message (a command's question). */
+  header?: string;
+  /** Shows a passing status (assistant threads: assistant.threads.setStatus); default: edits the placeholder. */
+  setStatus?: (text: string) => Promise<void>;
+  /** Shows an error to the asker only (commands: response_url); default: in the thread. */
+  showErrorPrivately?: (text: string) => Promise<void>;
+}
+
+/** A ReplySurface plus the clean-up after the reply. */
+export interface SlackSurface extends ReplySurface {
+  /** Deletes the placeholder when the reply never used it. */
+  finish(): Promise<void>;
+}
+
+/** Builds the surface for one reply. */
+export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
+  const { client, channel, threadTs, logger, header } = options;
+  let placeholderTs: string | undefined;
+  // Without a placeholder (Slack refused it) the first text is simply posted as a new message.
+  const placeholder = options.placeholder?.then((ts) => {
+    placeholderTs = ts;
+    return ts;
+  });
+  let placeholderClaimed = placeholder === undefined;
+
+  /** The placeholder's ts for the first caller (the first message or the error); later callers post anew. */
+  async function claimPlaceholder(): Promise<string | undefined> {
+    if (placeholderClaimed) return undefined;
+    placeholderClaimed = true;
+    return placeholder;
+  }
+
+  /** The placeholder's ts while nothing has claimed it yet. */
+  async function peekPlaceholder(): Promise<string | undefined> {
+    return placeholderClaimed ? undefined : placeholder;
+  }
+
+  const withHeader = (ts: string, text: string): string =>
+    header !== undefined && ts === placeholderTs ? `${header}\n${text}` : text;
+
+  async function update(ts: string, text: string): Promise<void> {
+    await client.chat.update({ channel, ts, text: withHeader(ts, text) });
+  }
+
+  async function postNew(text: string): Promise<PostedMessage> {
+    const result = await client.chat.postMessage({
+      channel,
+      text,
+      ...(threadTs === undefined ? {} : { thread_ts: threadTs }),
+      // Sources would otherwise unfold into large previews under every answer.
+      unfurl_links: false,
+      unfurl_media: false,
+    });
+    if (!result.ts) throw new Error("chat.postMessage returned no ts");
+    return { id: result.ts };
+  }
+
+  return {
+    maxMessageLength: SLACK_ANSWER_MAX_CHARACTERS,
+    editIntervalMs: options.editIntervalMs ?? SLACK_EDIT_INTERVAL_MS,
+    format: markdownToSlack,
+
+    async post(text) {
+      const heldTs = await claimPlaceholder();
+      if (heldTs === undefined) return postNew(text);
+      await update(heldTs, text);
+      return { id: heldTs };
+    },
+
+    async edit(message, text) {
+      await update(message.id, text);
+    },
+
+    async showStatus(text) {
+      if (options.setStatus) return options.setStatus(text);
+      const heldTs = await peekPlaceholder();
+      if (heldTs !== undefined) await update(heldTs, `_${text}_`);
+    },
+
+    async postError(text) {
+      if (options.showErrorPrivately) {
+        await options.showErrorPrivately(text);
+        return;
+      }
+      const heldTs = await claimPlaceholder();
+      if (heldTs === undefined) await postNew(`:warning: ${text}`);
+      else await update(heldTs, `:warning: ${text}`);
+    },
+
+    async finish() {
+      const heldTs = await claimPlaceholder();
+      if (heldTs === undefined) return;
+      try {
+        await client.chat.delete({ channel, ts: heldTs });
+      } catch (error) {
+        logger.warn({ channel, err: describeSlackError(error) }, "could not delete an unused placeholder");
+      }
+    },
+  };
+}
+
+/**
+ * Posts the "Thinking…" message that holds an answer's place, under an optional header. Resolves to its ts, or to
+ * undefined when Slack refused (logged here, so the promise may wait unobserved beside other work).
+ */
+export async function postPlaceholder(
+  client: webApi.WebClient,
+  target: { channel: string; threadTs: string | undefined; header?: string },
+  logger: Logger,
+): Promise<string | undefined> {
+  try {
+    const result = await client.chat.postMessage({
+      channel: target.channel,
+      text: target.header === undefined ? PLACEHOLDER_TEXT : `${target.header}\n${PLACEHOLDER_TEXT}`,
+      ...(target.threadTs === undefined ? {} : { thread_ts: target.threadTs }),
+    });
+    return result.ts;
+  } catch (error) {
+    logger.info(
+      { channel: target.channel, err: describeSlackError(error) },
+      "could not post the placeholder",
+    );
+    return undefined;
+  }
+}
+
+/** A Slack API failure as a short, secret-free line for logs. */
+export function describeSlackError(error: unknown): string {
+  if (typeof error === "object" && error !== null) {
+    const data = (error as { data?: { error?: unknown } }).data;
+    if (data && typeof data.error === "string") return data.error;
+    if (error instanceof Error) return error.message;
+  }
+  return String(error);
+}

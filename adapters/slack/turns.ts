@@ -1,0 +1,54 @@
+// Builds the engine's Turns from parsed Slack messages and commands.
+import type { AttachmentReader, ConversationKey, Turn, TurnKind } from "../../src/types.ts";
+import { escapeSlackText, shorten } from "./format.ts";
+import { slackTextToPlain } from "./incoming-text.ts";
+import { SLACK_HEADER_MAX_CHARACTERS } from "./limits.ts";
+import type { SlackCommand } from "./parse-command.ts";
+import type { SlackMessage } from "./parse-event.ts";
+
+/** The turn of a person's message. */
+export function messageTurn(input: {
+  message: SlackMessage;
+  key: ConversationKey;
+  kind: Extract<TurnKind, "mention" | "follow-up">;
+  displayName: string;
+  botUserId: string | undefined;
+  readAttachment: AttachmentReader;
+}): Turn {
+  const { message } = input;
+  return {
+    key: input.key,
+    author: { id: message.userId, displayName: input.displayName, isBot: false },
+    kind: input.kind,
+    text: slackTextToPlain(message.text, input.botUserId),
+    ...(message.attachments.length > 0
+      ? { attachments: message.attachments, readAttachment: input.readAttachment }
+      : {}),
+  };
+}
+
+/** The turn of a slash command, answered under `key`. */
+export function commandTurn(command: SlackCommand, key: ConversationKey): Turn {
+  return {
+    key,
+    author: { id: command.userId, displayName: command.userName, isBot: false },
+    kind: command.spec.name,
+    text: command.text,
+    options: command.options,
+  };
+}
+
+/** The quoted line above a command's answer, so the channel sees what was asked: `> *ann*: /ask why…`. */
+export function commandHeader(command: SlackCommand): string {
+  const options = Object.entries(command.options).map(([name, value]) => `${name}:${value}`);
+  const typed = [`/${command.spec.name}`, ...options, command.text].filter(Boolean).join(" ");
+  for (let questionLength = 300; ; questionLength -= 50) {
+    const header = `> *${escapeSlackText(command.userName)}*: ${escapeSlackText(shorten(typed, questionLength))}`;
+    if (header.length <= SLACK_HEADER_MAX_CHARACTERS || questionLength <= 50) return header;
+  }
+}
+
+/** A conversation key in Slack's terms. */
+export function slackKey(teamId: string, channel: string, thread: string): ConversationKey {
+  return { platform: "slack", workspace: teamId, channel, thread };
+}

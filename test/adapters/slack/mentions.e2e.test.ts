@@ -1,0 +1,253 @@
+// End to end over HTTP: mentions, thread follow-ups, direct messages, files and duplicate deliveries.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PLACEHOLDER_TEXT } from "../../../adapters/slack/surface.ts";
+import { FAKE_BOT_ID, FAKE_BOT_USER_ID } from "../../support/fake-slack.ts";
+import { deliverEvent, eventEnvelope } from "../../support/fake-slack-delivery.ts";
+import {
+  mentionOfBot,
+  messageEvent,
+  type SlackHarness,
+  startSlackHarness,
+  TEST_BOT_TOKEN,
+} from "../../support/fake-slack-harness.ts";
+
+let harness: SlackHarness;
+beforeAll(async () => {
+  harness = await startSlackHarness();
+});
+afterAll(async () => {
+  await harness?.close();
+});
+
+/** The text of the last user message the provider received. */
+function lastPrompt(): string {
+  const request = harness.provider.chatRequests().at(-1);
+  const content = request?.messages.at(-1)?.content;
+  return typeof content === "string" ? content : JSON.stringify(content);
+}
+
+/** Waits for the visible message of a thread that echoes `prompt` (the fake provider's default answer). */
+function answerIn(channel: string, threadTs: string | undefined, prompt: string) {
+  return harness.slack.waitFor(() =>
+    harness.slack
+      .thread(channel, threadTs)
+      .find((message) => message.text.startsWith("Echo:") && message.text.endsWith(prompt)),
+  );
+}
+
+describe("Slack mentions over HTTP", () => {
+  it("answers a mention in the mention's thread, placeholder first", async () => {
+    const { slack, bot } = harness;
+    const ts = "1710000000.000100";
+    const delivery = await deliverEvent(
+      bot,
+      eventEnvelope(
+        messageEvent({ type: "app_mention", channel: "C1", ts, text: mentionOfBot("what is 2+2?") }),
+      ),
+    );
+    expect(delivery.status).toBe(200);
+    const answer = await answerIn("C1", ts, "what is 2+2?");
+    await harness.adapter.idle();
+    expect(answer.threadTs).toBe(ts);
+    expect(answer.history[0]).toBe(PLACEHOLDER_TEXT);
+    expect(answer.text).toBe("Echo: Person U0ANN: what is 2+2?");
+    // The bot's own mention is not part of the prompt.
+    expect(lastPrompt()).toContain("what is 2+2?");
+    expect(lastPrompt()).not.toContain(FAKE_BOT_USER_ID);
+    expect(
+      slack.callsTo("chat.postMessage").every((call) => call.authorization === `Bearer ${TEST_BOT_TOKEN}`),
+    ).toBe(true);
+  });
+
+  it("continues a thread it answered without a mention, and ignores threads it did not", async () => {
+    const { slack, bot, provider } = harness;
+    const root = "1710000000.000200";
+    await deliverEvent(
+      bot,
+      eventEnvelope(
+        messageEvent({
+          type: "app_mention",
+          channel: "C1",
+          ts: root,
+          text: mentionOfBot("remember the word kiwi"),
+        }),
+      ),
+    );
+    await answerIn("C1", root, "remember the word kiwi");
+    await harness.adapter.idle();
+
+    await deliverEvent(
+      bot,
+      eventEnvelope(
+        messageEvent({
+          channel: "C1",
+          ts: "1710000000.000300",
+          threadTs: root,
+          text: "and what word was it?",
+        }),
+      ),
+    );
+    await answerIn("C1", root, "and what word was it?");
+    await harness.adapter.idle();
+    const followUp = provider.chatRequests().at(-1);
+    expect(JSON.stringify(followUp?.messages)).toContain("remember the word kiwi");
+
+    const requestsBefore = provider.chatRequests().length;
+    await deliverEvent(
+      bot,
+      eventEnvelope(
+        messageEvent({
+          channel: "C1",
+          ts: "1710000000.000500",
+          threadTs: "1710000000.000400",
+          text: "unrelated thread",
+        }),
+      ),
+    );
+    await deliverEvent(
+      bot,
+      eventEnvelope(messageEvent({ channel: "C1", ts: "1710000000.000600", text: "top-level chatter" })),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await harness.adapter.idle();
+    expect(provider.chatRequests()).toHaveLength(requestsBefore);
+    expect(slack.thread("C1", "1710000000.000400")).toHaveLength(0);
+  });
+
+  it("answers a direct message at the top level of the DM", async () => {
+    await deliverEvent(
+      harness.bot,
+      eventEnvelope(
+        messageEvent({ channel: "D1", channelType: "im", ts: "1710000001.000100", text: "hello in private" }),
+      ),
+    );
+    const answer = await answerIn("D1", undefined, "hello in private");
+    expect(answer.threadTs).toBeUndefined();
+  });
+
+  it("answers a retried delivery of the same event once", async () => {
+    const { slack, bot, provider } = harness;
+    const ts = "1710000002.000100";
+    const envelope = eventEnvelope(
+      messageEvent({ type: "app_mention", channel: "C2", ts, text: mentionOfBot("only once please") }),
+    );
+    const requestsBefore = provider.chatRequests().length;
+    const first = await deliverEvent(bot, envelope);
+    const retry = await deliverEvent(bot, envelope, { retryNum: 1 });
+    expect([first.status, retry.status]).toEqual([200, 200]);
+    await answerIn("C2", ts, "only once please");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await harness.adapter.idle();
+    expect(provider.chatRequests().length - requestsBefore).toBe(1);
+    expect(slack.thread("C2", ts)).toHaveLength(1);
+  });
+
+  it("answers a mention inside a known thread once, though app_mention and message both arrive", async () => {
+    const { slack, bot, provider } = harness;
+    const root = "1710000003.000100";
+    await deliverEvent(
+      bot,
+      eventEnvelope(
+        messageEvent({ type: "app_mention", channel: "C3", ts: root, text: mentionOfBot("start") }),
+      ),
+    );
+    await answerIn("C3", root, "start");
+    await harness.adapter.idle();
+    const requestsBefore = provider.chatRequests().length;
+    const ts = "1710000003.000200";
+    const text = mentionOfBot("again, in the thread");
+    await Promise.all([
+      deliverEvent(
+        bot,
+        eventEnvelope(messageEvent({ type: "app_mention", channel: "C3", ts, threadTs: root, text })),
+      ),
+      deliverEvent(bot, eventEnvelope(messageEvent({ channel: "C3", ts, threadTs: root, text }))),
+    ]);
+    await answerIn("C3", root, "again, in the thread");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await harness.adapter.idle();
+    expect(provider.chatRequests().length - requestsBefore).toBe(1);
+    expect(slack.thread("C3", root).filter((message) => message.text.includes("again"))).toHaveLength(1);
+  });
+
+  it("ignores its own messages, other bots, edits and deletions", async () => {
+    const { bot, provider } = harness;
+    const root = "1710000003.000100"; // a thread parley answered in the test above
+    const requestsBefore = provider.chatRequests().length;
+    const ignored = [
+      messageEvent({
+        channel: "C3",
+        ts: "1710000004.000100",
+        threadTs: root,
+        text: "my own words",
+        user: FAKE_BOT_USER_ID,
+      }),
+      messageEvent({
+        channel: "C3",
+        ts: "1710000004.000200",
+        threadTs: root,
+        text: "beep",
+        extra: { bot_id: "B0OTHER" },
+      }),
+      messageEvent({
+        channel: "C3",
+        ts: "1710000004.000300",
+        threadTs: root,
+        text: "x",
+        extra: { subtype: "bot_message", bot_id: FAKE_BOT_ID },
+      }),
+      messageEvent({
+        channel: "C3",
+        ts: "1710000004.000400",
+        threadTs: root,
+        text: "",
+        extra: { subtype: "message_changed", message: { text: "edited" } },
+      }),
+      messageEvent({
+        channel: "C3",
+        ts: "1710000004.000500",
+        threadTs: root,
+        text: "",
+        extra: { subtype: "message_deleted" },
+      }),
+      messageEvent({
+        channel: "C3",
+        ts: "1710000004.000600",
+        threadTs: root,
+        text: "joined",
+        extra: { subtype: "channel_join" },
+      }),
+    ];
+    for (const event of ignored) expect((await deliverEvent(bot, eventEnvelope(event))).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await harness.adapter.idle();
+    expect(provider.chatRequests()).toHaveLength(requestsBefore);
+  });
+
+  it("reads a file shared with a mention using the bot token", async () => {
+    const { slack, bot } = harness;
+    const url = slack.addFile(
+      "notes.txt",
+      new TextEncoder().encode("The secret ingredient is cardamom."),
+      "text/plain",
+    );
+    const ts = "1710000005.000100";
+    const files = [{ id: "F1", name: "notes.txt", mimetype: "text/plain", size: 34, url_private: url }];
+    await deliverEvent(
+      bot,
+      eventEnvelope(
+        messageEvent({
+          type: "app_mention",
+          channel: "C5",
+          ts,
+          text: mentionOfBot("summarise the file"),
+          extra: { files, subtype: "file_share" },
+        }),
+      ),
+    );
+    await slack.waitFor(() => slack.thread("C5", ts).find((message) => message.text.includes("cardamom")));
+    await harness.adapter.idle();
+    expect(slack.fileDownloads).toEqual([{ name: "notes.txt", authorization: `Bearer ${TEST_BOT_TOKEN}` }]);
+    expect(JSON.stringify(harness.provider.chatRequests().at(-1)?.messages)).toContain("cardamom");
+  });
+});

@@ -1,0 +1,111 @@
+// How the fake Slack delivers to a bot over HTTP: signed event envelopes (JSON) and slash commands (form-encoded).
+import { createHmac, randomUUID } from "node:crypto";
+import { FAKE_TEAM_ID } from "./fake-slack.ts";
+
+/** Where and how to reach the bot. */
+export interface BotEndpoint {
+  /** The bot's events URL, e.g. "http://127.0.0.1:41235/slack/events". */
+  url: string;
+  signingSecret: string;
+}
+
+/** Tweaks for one delivery: a retry header, a stale timestamp, a forged signature. */
+export interface DeliveryOptions {
+  retryNum?: number;
+  timestampSec?: number;
+  signature?: string;
+}
+
+/** What the bot answered and how long it took. */
+export interface DeliveryResult {
+  status: number;
+  text: string;
+  elapsedMs: number;
+}
+
+/** Slack's request signature: `v0=` + hex HMAC-SHA256(secret, `v0:{timestamp}:{body}`). */
+export function signSlackRequest(signingSecret: string, timestampSec: number, body: string): string {
+  return `v0=${createHmac("sha256", signingSecret).update(`v0:${timestampSec}:${body}`).digest("hex")}`;
+}
+
+async function deliver(
+  bot: BotEndpoint,
+  body: string,
+  contentType: string,
+  options: DeliveryOptions,
+): Promise<DeliveryResult> {
+  const timestampSec = options.timestampSec ?? Math.floor(Date.now() / 1000);
+  const headers: Record<string, string> = {
+    "content-type": contentType,
+    "x-slack-request-timestamp": String(timestampSec),
+    "x-slack-signature": options.signature ?? signSlackRequest(bot.signingSecret, timestampSec, body),
+  };
+  if (options.retryNum !== undefined) {
+    headers["x-slack-retry-num"] = String(options.retryNum);
+    headers["x-slack-retry-reason"] = "http_timeout";
+  }
+  const startedAtMs = Date.now();
+  const response = await fetch(bot.url, { method: "POST", headers, body });
+  return { status: response.status, text: await response.text(), elapsedMs: Date.now() - startedAtMs };
+}
+
+/** Delivers an Events API envelope as JSON. */
+export function deliverEvent(
+  bot: BotEndpoint,
+  envelope: Record<string, unknown>,
+  options: DeliveryOptions = {},
+): Promise<DeliveryResult> {
+  return deliver(bot, JSON.stringify(envelope), "application/json", options);
+}
+
+/** Delivers a slash command, form-encoded with exactly the content type Bolt accepts (no charset). */
+export function deliverCommand(
+  bot: BotEndpoint,
+  fields: Record<string, string>,
+  options: DeliveryOptions = {},
+): Promise<DeliveryResult> {
+  return deliver(bot, new URLSearchParams(fields).toString(), "application/x-www-form-urlencoded", options);
+}
+
+/** Wraps an event the way the Events API does. */
+export function eventEnvelope(
+  event: Record<string, unknown>,
+  eventId = `Ev${randomUUID()}`,
+): Record<string, unknown> {
+  return {
+    token: "verification-token-unused",
+    team_id: FAKE_TEAM_ID,
+    api_app_id: "A0PARLEY",
+    event,
+    type: "event_callback",
+    event_id: eventId,
+    event_time: Math.floor(Date.now() / 1000),
+    authorizations: [{ team_id: FAKE_TEAM_ID, user_id: "UBOTPARLEY", is_bot: true }],
+  };
+}
+
+/** The fields of a slash-command request. */
+export function slashCommandFields(input: {
+  command: string;
+  text: string;
+  channel: string;
+  user: string;
+  responseUrl: string;
+  threadTs?: string;
+}): Record<string, string> {
+  return {
+    token: "verification-token-unused",
+    team_id: FAKE_TEAM_ID,
+    team_domain: "fake",
+    channel_id: input.channel,
+    channel_name: "general",
+    user_id: input.user,
+    user_name: input.user.toLowerCase(),
+    command: input.command,
+    text: input.text,
+    api_app_id: "A0PARLEY",
+    response_url: input.responseUrl,
+    trigger_id: randomUUID(),
+    ...(input.threadTs === undefined ? {} : { thread_ts: input.threadTs }),
+  };
+}

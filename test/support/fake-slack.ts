@@ -1,0 +1,271 @@
+// A fake Slack on 127.0.0.1 for tests: the Web API methods parley calls, a response_url sink, files and Socket Mode.
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { attachFakeSocketMode, type FakeSocketMode } from "./fake-slack-socket.ts";
+
+export type { FakeSocketMode, SocketAck } from "./fake-slack-socket.ts";
+
+/** The ids the fake workspace uses. */
+export const FAKE_TEAM_ID = "T0PARLEY";
+export const FAKE_BOT_USER_ID = "UBOTPARLEY";
+export const FAKE_BOT_ID = "BBOTPARLEY";
+/** Slack truncates message text here; the fake refuses longer text outright. */
+export const SLACK_TEXT_HARD_LIMIT = 40_000;
+
+/** Fields that carry JSON inside a form-encoded body. */
+const JSON_FIELDS = new Set(["blocks", "attachments", "metadata", "prompts"]);
+
+/** One Web API call as the bot made it. */
+export interface SlackApiCall {
+  method: string;
+  params: Record<string, unknown>;
+  /** The Authorization header (tests check the token, never print it). */
+  authorization: string | undefined;
+  contentType: string | undefined;
+  atMs: number;
+}
+
+/** A message the bot posted, with every text it ever showed. */
+export interface FakeSlackMessage {
+  channel: string;
+  ts: string;
+  threadTs: string | undefined;
+  text: string;
+  /** Texts in order: the posted one, then each update. */
+  history: string[];
+  deleted: boolean;
+}
+
+/** A body posted to a response_url. */
+export interface ResponseUrlPost {
+  id: string;
+  body: Record<string, unknown>;
+}
+
+/** A running fake Slack. */
+export interface FakeSlack {
+  /** Base URL, e.g. "http://127.0.0.1:41234". */
+  url: string;
+  /** SLACK_API_URL for the bot: `${url}/api/`. */
+  apiUrl: string;
+  calls: SlackApiCall[];
+  callsTo(method: string): SlackApiCall[];
+  /** Every message the bot posted, deleted ones included, in order. */
+  messages: FakeSlackMessage[];
+  /** The visible messages of one thread (root first), or of a channel's top level when threadTs is undefined. */
+  thread(channel: string, threadTs: string | undefined): FakeSlackMessage[];
+  responses: ResponseUrlPost[];
+  /** A fresh response_url pointing at this fake. */
+  responseUrl(): string;
+  /** Serves bytes at a url_private-like URL and records who fetched it. */
+  addFile(name: string, bytes: Uint8Array, mimeType: string): string;
+  fileDownloads: { name: string; authorization: string | undefined }[];
+  /** Makes the next call of a method answer `{ok:false, error}`. */
+  failNext(method: string, error: string): void;
+  socket: FakeSocketMode;
+  /** Polls `probe` until it returns something (not undefined or false); rejects after `timeoutMs`. */
+  waitFor<T>(probe: () => T | undefined, timeoutMs?: number): Promise<T>;
+  close(): Promise<void>;
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** Parses a Web API body: form-encoded (JSON fields decoded) or JSON. */
+function parseParams(text: string, contentType: string | undefined): Record<string, unknown> {
+  if (text === "") return {};
+  if (contentType?.startsWith("application/json")) return JSON.parse(text) as Record<string, unknown>;
+  const params: Record<string, unknown> = {};
+  for (const [name, value] of new URLSearchParams(text)) {
+    params[name] = JSON_FIELDS.has(name) ? JSON.parse(value) : value;
+  }
+  return params;
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { "content-type": "application/json" });
+  response.end(JSON.stringify(body));
+}
+
+/** Starts the fake on a free loopback port. */
+export async function startFakeSlack(): Promise<FakeSlack> {
+  const calls: SlackApiCall[] = [];
+  const messages: FakeSlackMessage[] = [];
+  const responses: ResponseUrlPost[] = [];
+  const files = new Map<string, { bytes: Uint8Array; mimeType: string }>();
+  const fileDownloads: FakeSlack["fileDownloads"] = [];
+  const failures = new Map<string, string>();
+  let tsCounter = 0;
+  let responseCounter = 0;
+  const nextTs = () => `1700000000.${String(++tsCounter * 100).padStart(6, "0")}`;
+  const findMessage = (channel: unknown, ts: unknown) =>
+    messages.find((message) => message.channel === channel && message.ts === ts && !message.deleted);
+
+  function answer(method: string, params: Record<string, unknown>, authorization: string | undefined) {
+    const failure = failures.get(method);
+    if (failure !== undefined) {
+      failures.delete(method);
+      return { ok: false, error: failure };
+    }
+    const token = authorization?.replace(/^Bearer /, "") ?? "";
+    if (method === "apps.connections.open") {
+      return token.startsWith("xapp-")
+        ? { ok: true, url: fake.socket.url }
+        : { ok: false, error: "invalid_auth" };
+    }
+    if (!token.startsWith("xoxb-")) return { ok: false, error: "not_authed" };
+    const text = typeof params.text === "string" ? params.text : "";
+    if (text.length > SLACK_TEXT_HARD_LIMIT) return { ok: false, error: "msg_too_long" };
+    switch (method) {
+      case "auth.test":
+        return {
+          ok: true,
+          url: `${fake.url}/`,
+          team: "Fake",
+          user: "parley",
+          team_id: FAKE_TEAM_ID,
+          user_id: FAKE_BOT_USER_ID,
+          bot_id: FAKE_BOT_ID,
+        };
+      case "chat.postMessage": {
+        if (typeof params.channel !== "string") return { ok: false, error: "channel_not_found" };
+        const threadTs = typeof params.thread_ts === "string" ? params.thread_ts : undefined;
+        const message = {
+          channel: params.channel,
+          ts: nextTs(),
+          threadTs,
+          text,
+          history: [text],
+          deleted: false,
+        };
+        messages.push(message);
+        return { ok: true, channel: message.channel, ts: message.ts, message: { text, ts: message.ts } };
+      }
+      case "chat.update": {
+        const message = findMessage(params.channel, params.ts);
+        if (!message) return { ok: false, error: "message_not_found" };
+        message.text = text;
+        message.history.push(text);
+        return { ok: true, channel: message.channel, ts: message.ts, text };
+      }
+      case "chat.delete": {
+        const message = findMessage(params.channel, params.ts);
+        if (!message) return { ok: false, error: "message_not_found" };
+        message.deleted = true;
+        return { ok: true, channel: message.channel, ts: message.ts };
+      }
+      case "chat.postEphemeral":
+        return { ok: true, message_ts: nextTs() };
+      case "users.info": {
+        const id = String(params.user);
+        return {
+          ok: true,
+          user: {
+            id,
+            name: id.toLowerCase(),
+            real_name: `Real ${id}`,
+            profile: { display_name: `Person ${id}` },
+          },
+        };
+      }
+      case "assistant.threads.setStatus":
+      case "assistant.threads.setTitle":
+      case "assistant.threads.setSuggestedPrompts":
+        return { ok: true };
+      default:
+        return { ok: false, error: "unknown_method" };
+    }
+  }
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const path = new URL(request.url ?? "/", "http://fake").pathname;
+    const text = await readBody(request);
+    if (request.method === "POST" && path.startsWith("/api/")) {
+      const method = path.slice("/api/".length);
+      const contentType = request.headers["content-type"];
+      const params = parseParams(text, contentType);
+      const authorization = request.headers.authorization;
+      calls.push({ method, params, authorization, contentType, atMs: Date.now() });
+      sendJson(response, 200, answer(method, params, authorization));
+      return;
+    }
+    if (request.method === "POST" && path.startsWith("/response/")) {
+      responses.push({
+        id: path.slice("/response/".length),
+        body: JSON.parse(text) as Record<string, unknown>,
+      });
+      sendJson(response, 200, { ok: true });
+      return;
+    }
+    if (request.method === "GET" && path.startsWith("/files/")) {
+      const name = decodeURIComponent(path.slice("/files/".length));
+      const authorization = request.headers.authorization;
+      fileDownloads.push({ name, authorization });
+      const file = files.get(name);
+      if (!file || authorization !== `Bearer ${botTokenSeen()}`) {
+        response.writeHead(file ? 403 : 404).end();
+        return;
+      }
+      response.writeHead(200, { "content-type": file.mimeType }).end(Buffer.from(file.bytes));
+      return;
+    }
+    response.writeHead(404).end();
+  }
+
+  /** The bot token the bot used on auth.test: files are only served to it. */
+  const botTokenSeen = () =>
+    calls.find((call) => call.method === "auth.test")?.authorization?.replace(/^Bearer /, "");
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) =>
+      sendJson(response, 500, { ok: false, error: String(error) }),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const socket = attachFakeSocketMode(server, url.replace("http:", "ws:"));
+
+  const fake: FakeSlack = {
+    url,
+    apiUrl: `${url}/api/`,
+    calls,
+    callsTo: (method) => calls.filter((call) => call.method === method),
+    messages,
+    thread: (channel, threadTs) =>
+      messages.filter(
+        (message) =>
+          message.channel === channel &&
+          !message.deleted &&
+          (threadTs === undefined
+            ? message.threadTs === undefined
+            : message.ts === threadTs || message.threadTs === threadTs),
+      ),
+    responses,
+    responseUrl: () => `${url}/response/${++responseCounter}`,
+    addFile(name, bytes, mimeType) {
+      files.set(name, { bytes, mimeType });
+      return `${url}/files/${encodeURIComponent(name)}`;
+    },
+    fileDownloads,
+    failNext: (method, error) => failures.set(method, error),
+    socket,
+    async waitFor(probe, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const found = probe();
+        if (found !== undefined && found !== false) return found;
+        if (Date.now() > deadline) throw new Error("fake Slack: timed out waiting");
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
+    async close() {
+      await socket.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+  return fake;
+}
