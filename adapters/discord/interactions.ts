@@ -12,11 +12,11 @@ import { findCommand } from "../../src/commands.ts";
 import type { Logger } from "../../src/logger.ts";
 import { renderReply } from "../../src/render/render-reply.ts";
 import type { RenderClock } from "../../src/render/surface.ts";
-import { conversationId, type Engine } from "../../src/types.ts";
+import type { Engine } from "../../src/types.ts";
 import { createChannelSurface } from "./channel-surface.ts";
 import { modelChoices } from "./commands.ts";
 import { createInteractionSurface } from "./interaction-surface.ts";
-import { errorForLog } from "./log-error.ts";
+import { errorForLog, logAnswered } from "./log-error.ts";
 import { NO_PINGS } from "./message-body.ts";
 import { focusedOption, parseCommandInteraction } from "./parse.ts";
 import type { CommandInteractionPayload } from "./payloads.ts";
@@ -99,23 +99,7 @@ export function createInteractionHandler(
     });
     const startedMs = clock.now();
     const rendered = await renderReply(engine.reply(turn), surface, clock);
-    const conversation = conversationId(turn.key);
-    if (rendered.surfaceError !== undefined) {
-      logger.warn(
-        { conversation, error: errorForLog(rendered.surfaceError) },
-        "discord could not show the whole reply",
-      );
-    }
-    logger.info(
-      {
-        conversation,
-        command: turn.kind,
-        outcome: rendered.outcome,
-        messages: rendered.messages.length,
-        ms: clock.now() - startedMs,
-      },
-      "discord command answered",
-    );
+    logAnswered(logger, turn, rendered, clock.now() - startedMs, "command");
   };
 
   return async (interaction) => {

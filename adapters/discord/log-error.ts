@@ -1,5 +1,8 @@
 // Turns anything thrown into log fields without secrets: interaction tokens in webhook URLs are cut out.
 import { DiscordAPIError, HTTPError } from "discord.js";
+import type { Logger } from "../../src/logger.ts";
+import type { RenderOutcome } from "../../src/render/render-reply.ts";
+import { conversationId, type Turn } from "../../src/types.ts";
 
 /** Log fields for an error: name, message, Discord's code and status, and the route without tokens. */
 export function errorForLog(error: unknown): Record<string, unknown> {
@@ -29,4 +32,31 @@ export function errorForLog(error: unknown): Record<string, unknown> {
 export function withoutTokens(url: string): string {
   const path = url.replace(/^[a-z]+:\/\/[^/]+/i, "").replace(/\?.*$/, "");
   return path.replace(/\/(webhooks|interactions)\/(\d+)\/[^/]+/g, "/$1/$2/:token");
+}
+
+/** Logs how an answer went: a warning when Discord refused part of it, then one line with its outcome. */
+export function logAnswered(
+  logger: Logger,
+  turn: Turn,
+  rendered: RenderOutcome,
+  elapsedMs: number,
+  what: "command" | "message",
+): void {
+  const conversation = conversationId(turn.key);
+  if (rendered.surfaceError !== undefined) {
+    logger.warn(
+      { conversation, error: errorForLog(rendered.surfaceError) },
+      "discord could not show the whole reply",
+    );
+  }
+  logger.info(
+    {
+      conversation,
+      kind: turn.kind,
+      outcome: rendered.outcome,
+      messages: rendered.messages.length,
+      ms: elapsedMs,
+    },
+    `discord ${what} answered`,
+  );
 }

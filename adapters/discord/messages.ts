@@ -3,9 +3,9 @@ import { type REST, Routes } from "discord.js";
 import type { Logger } from "../../src/logger.ts";
 import { renderReply } from "../../src/render/render-reply.ts";
 import type { RenderClock } from "../../src/render/surface.ts";
-import { type AttachmentReader, conversationId, type Engine, type Turn } from "../../src/types.ts";
+import type { AttachmentReader, Engine, Turn } from "../../src/types.ts";
 import { type ChannelTarget, createChannelSurface } from "./channel-surface.ts";
-import { errorForLog } from "./log-error.ts";
+import { errorForLog, logAnswered } from "./log-error.ts";
 import { DISCORD_PLATFORM, planMessage } from "./parse.ts";
 import type { ChannelFacts, MessagePayload } from "./payloads.ts";
 import { startTyping } from "./typing.ts";
@@ -68,23 +68,7 @@ export function createMessageHandler(
       firstPosted = true;
       typing?.stop();
     });
-    const conversation = conversationId(turn.key);
-    if (rendered.surfaceError !== undefined) {
-      logger.warn(
-        { conversation, error: errorForLog(rendered.surfaceError) },
-        "discord could not show the whole reply",
-      );
-    }
-    logger.info(
-      {
-        conversation,
-        kind: turn.kind,
-        outcome: rendered.outcome,
-        messages: rendered.messages.length,
-        ms: clock.now() - startedMs,
-      },
-      "discord message answered",
-    );
+    logAnswered(logger, turn, rendered, clock.now() - startedMs, "message");
   };
 
   return async (message) => {
