@@ -75,20 +75,32 @@ export async function* answerTurn(turn: Turn, deps: AnswerDependencies): AsyncGe
     const storedUser = files.imageUrls.length
       ? `${userContent}\n\n[${files.imageUrls.length} image(s) attached]`
       : userContent;
-    await deps.conversations.appendExchange(turn.key, {
-      user: storedUser,
-      assistant: event.text,
-      model: route.model,
-    });
-    if (event.usage) {
-      await deps.usage.record(
-        {
-          user: `${turn.key.platform}:${turn.key.workspace}:${turn.author.id}`,
-          channel: `${turn.key.platform}:${turn.key.workspace}:${turn.key.channel}`,
-          workspace: `${turn.key.platform}:${turn.key.workspace}`,
-        },
-        event.usage,
+    // Keep the sources with the answer, so a follow-up can ask about "the second link".
+    const storedAnswer = event.citations.length
+      ? `${event.text}\n\nSources:\n${event.citations.map((source, index) => `${index + 1}. ${source.url}`).join("\n")}`
+      : event.text;
+    // The answer is complete: a store failure must not take it from the user, only be logged.
+    await deps.conversations
+      .appendExchange(turn.key, { user: storedUser, assistant: storedAnswer, model: route.model })
+      .catch((error: unknown) =>
+        deps.logger.error(
+          { conversation: conversationId(turn.key), err: error },
+          "could not save the exchange",
+        ),
       );
+    if (event.usage) {
+      await deps.usage
+        .record(
+          {
+            user: `${turn.key.platform}:${turn.key.workspace}:${turn.author.id}`,
+            channel: `${turn.key.platform}:${turn.key.workspace}:${turn.key.channel}`,
+            workspace: `${turn.key.platform}:${turn.key.workspace}`,
+          },
+          event.usage,
+        )
+        .catch((error: unknown) =>
+          deps.logger.error({ conversation: conversationId(turn.key), err: error }, "could not record usage"),
+        );
     }
     deps.logger.info(
       {

@@ -26,6 +26,12 @@ describe("/search", () => {
       { url: "https://github.com/nodejs/Release", title: "nodejs/Release" },
     ]);
     expect(outcome.result?.notes).toEqual([]);
+    // A follow-up can refer to the sources: they are kept with the answer in the history.
+    await harness.run({ kind: "follow-up", text: "what does the second link say?" });
+    const history = harness.fake.chatRequests()[1]?.messages.map((message) => message.content);
+    expect(history?.[2]).toBe(
+      "Node 24 is the current LTS.\n\nSources:\n1. https://nodejs.org/en/about/previous-releases\n2. https://github.com/nodejs/Release",
+    );
   });
 
   it("falls back to a listed web-search model, says which one searched, and reads its citations", async () => {
