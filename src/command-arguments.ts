@@ -1,5 +1,6 @@
 // Reads a command's options off one line of text, for platforms that give only text (Slack, the terminal).
-import type { CommandSpec } from "./commands.ts";
+import { type CommandSpec, findCommand } from "./commands.ts";
+import type { Turn } from "./types.ts";
 
 /** Splits off the first word: [word, rest], or undefined when the text is empty. */
 function firstWord(text: string): [string, string] | undefined {
@@ -34,4 +35,16 @@ export function parseCommandArguments(
     rest = remainder;
   }
   return { text: rest, options };
+}
+
+/** A mention or follow-up that starts with a command ("@parley /reset" in a thread) runs that command there:
+ *  the only way to address one thread where slash commands do not say which thread they came from (Slack). */
+export function commandFromMessage(turn: Turn): Turn {
+  if (turn.kind !== "mention" && turn.kind !== "follow-up") return turn;
+  const text = turn.text.trim();
+  const match = /^\/([a-z]+)(?=\s|$)/i.exec(text);
+  const command = match?.[1] ? findCommand(match[1].toLowerCase()) : undefined;
+  if (!match || !command) return turn;
+  const { text: rest, options } = parseCommandArguments(command, text.slice(match[0].length));
+  return { ...turn, kind: command.name, text: rest, options: { ...turn.options, ...options } };
 }

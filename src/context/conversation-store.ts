@@ -68,8 +68,21 @@ export class ConversationStore {
     );
   }
 
-  /** Forgets a conversation's messages (/reset); the thread stays parley's, so follow-ups still get answers. */
-  async forget(key: ConversationKey): Promise<void> {
+  /** Marks a thread as parley's as soon as its first turn starts, so follow-ups are answered even while (or
+   *  after) that first answer streams or fails. */
+  async open(key: ConversationKey, model: string): Promise<void> {
+    await this.keyv.set(
+      conversationId(key),
+      { model, messages: [], updatedAtMs: Date.now() },
+      CONVERSATION_TTL_MS,
+    );
+  }
+
+  /** Forgets a conversation's messages (/reset), keeping the thread parley's; false when there was nothing. */
+  async forget(key: ConversationKey): Promise<boolean> {
+    const conversation = await this.load(key);
+    if (!conversation) return false;
     await this.keyv.set(conversationId(key), { messages: [], updatedAtMs: Date.now() }, CONVERSATION_TTL_MS);
+    return conversation.messages.length > 0;
   }
 }

@@ -42,11 +42,19 @@ export async function* answerTurn(turn: Turn, deps: AnswerDependencies): AsyncGe
   if (route.status) yield { type: "status", text: route.status };
 
   const modelInfo = deps.catalog.info(route.model);
-  const files = await prepareAttachments(
-    turn.attachments ?? [],
-    turn.readAttachment,
-    modelInfo.supportsVision,
-  );
+  const [files] = await Promise.all([
+    prepareAttachments(turn.attachments ?? [], turn.readAttachment, modelInfo.supportsVision),
+    conversation
+      ? undefined
+      : deps.conversations
+          .open(turn.key, route.model)
+          .catch((error: unknown) =>
+            deps.logger.error(
+              { conversation: conversationId(turn.key), err: error },
+              "could not open the conversation",
+            ),
+          ),
+  ]);
   const speaker = turn.author.displayName.trim() || "Someone";
   const userContent = [`${speaker}: ${prompt}`, ...files.textBlocks].join("\n\n");
   const { messages, droppedMessages } = trimToWindow({

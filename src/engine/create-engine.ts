@@ -1,5 +1,6 @@
 // The engine: one entry point per turn that routes to a command and never throws at its caller.
 import type OpenAI from "openai";
+import { commandFromMessage } from "../command-arguments.ts";
 import type { Config } from "../config.ts";
 import { ConversationStore } from "../context/conversation-store.ts";
 import { asParleyError, type ParleyError } from "../errors.ts";
@@ -41,7 +42,8 @@ export function createEngine(deps: EngineDependencies): Engine {
   const settings = new ChannelSettings(deps.stores.settings);
   const turnsInOrder = new KeyedMutex();
 
-  async function* runTurn(turn: Turn): AsyncGenerator<ReplyEvent> {
+  async function* runTurn(received: Turn): AsyncGenerator<ReplyEvent> {
+    const turn = commandFromMessage(received);
     switch (turn.kind) {
       case "help":
         yield done(helpCommand(deps.config));

@@ -96,8 +96,10 @@ export function routeTurn(input: {
       `The model ${model} is not offered by the provider right now.${nearest.length ? ` Close matches: ${nearest.join(", ")}.` : ""} An admin can change it, or pick another with /model.`,
     );
   }
-  const family = modelFamily(model);
   const info = catalog.info(model);
+  // Requests name the listed id: an alias may be listed but missing from the model's spec.
+  model = info.id;
+  const family = modelFamily(model);
   const limit = info.outputMaxTokens ?? Number.POSITIVE_INFINITY;
   const wanted =
     family === "reasoning"

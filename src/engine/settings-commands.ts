@@ -53,8 +53,9 @@ export async function modelCommand(
 
 /** /reset: forget this conversation. */
 export async function resetCommand(turn: Turn, conversations: ConversationStore): Promise<string> {
-  await conversations.forget(turn.key);
-  return "Done: I forgot this conversation. The next message starts fresh.";
+  if (await conversations.forget(turn.key))
+    return "Done: I forgot this conversation. The next message starts fresh.";
+  return "There is nothing to forget here yet. To reset a thread, write `/reset` in it and mention me.";
 }
 
 /** /usage: tokens and cost of the caller, this channel and this workspace, today and this month. */

@@ -16,18 +16,19 @@ export class CitationCollector {
     }
   }
 
-  /** Adds the top-level `citations` (URLs) and `search_results` ([{title, url}]) of Perplexity-style models. */
+  /** Adds the top-level `citations` (URLs) and `search_results` ([{title, url}]) of Perplexity-style models.
+   *  `citations` come first: the answer's [1], [2] markers count in their order; results add titles. */
   addTopLevel(body: unknown): void {
     if (!isRecord(body)) return;
+    if (Array.isArray(body.citations)) {
+      for (const url of body.citations) if (typeof url === "string") this.add(url);
+    }
     if (Array.isArray(body.search_results)) {
       for (const result of body.search_results) {
         if (isRecord(result) && typeof result.url === "string") {
           this.add(result.url, typeof result.title === "string" ? result.title : undefined);
         }
       }
-    }
-    if (Array.isArray(body.citations)) {
-      for (const url of body.citations) if (typeof url === "string") this.add(url);
     }
   }
 

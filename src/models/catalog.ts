@@ -8,7 +8,7 @@ import { isWebSearchModel, SEARCH_FALLBACK_ORDER } from "./families.ts";
 export interface ModelCatalog {
   /** True when the provider's list answered; otherwise every model counts as available. */
   live: boolean;
-  /** Limits and abilities of a model (live entry, else built-in, else a cautious default). */
+  /** Limits, abilities and canonical id of a model (live entry, else built-in, else a cautious default). */
   info(modelId: string): ModelInfo;
   /** Whether the provider lists the model (always true when the list could not be fetched). */
   isListed(modelId: string): boolean;
@@ -80,7 +80,8 @@ export function buildCatalog(listed: ModelInfo[] | undefined, configuredSearch: 
     info(modelId) {
       const key = modelId.toLowerCase();
       const known = byName.get(key) ?? builtinByName.get(key);
-      if (known) return { ...known, id: modelId };
+      // The canonical id: the specs accept it, while an alias the list knows may not be in a spec's enum.
+      if (known) return known;
       return {
         id: modelId,
         aliases: [],

@@ -118,4 +118,27 @@ describe("conversation history", () => {
     const last = harness.fake.chatRequests().at(-1);
     expect(last?.messages).toHaveLength(2);
   });
+
+  it("runs a command written in a thread message, and says when there is nothing to reset", async () => {
+    harness = await startEngineHarness();
+    const nothing = await harness.run({ kind: "reset", text: "" });
+    expect(nothing.result?.text).toBe(
+      "There is nothing to forget here yet. To reset a thread, write `/reset` in it and mention me.",
+    );
+    await harness.run({ kind: "mention", text: "secret plan" });
+    const reset = await harness.run({ kind: "follow-up", text: "/reset" });
+    expect(reset.result?.text).toContain("forgot this conversation");
+    await harness.run({ kind: "follow-up", text: "what was the plan?" });
+    expect(harness.fake.chatRequests().at(-1)?.messages).toHaveLength(2);
+    expect(harness.fake.chatRequests()).toHaveLength(2);
+  });
+
+  it("counts a thread as parley's from its first turn, while that answer still streams", async () => {
+    harness = await startEngineHarness();
+    harness.fake.enqueue({ text: "a slow first answer", firstChunkDelayMs: 400 });
+    const first = harness.run({ kind: "mention", text: "first" });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(await harness.parley.engine.hasConversation(TEST_KEY)).toBe(true);
+    await first;
+  });
 });

@@ -79,8 +79,15 @@ describe("provider errors", () => {
     expect(outcome.text).toBe("The first half arriv");
     expect(outcome.error?.error.code).toBe("stream_interrupted");
     expect(outcome.error?.partialText).toBe("The first half arriv");
-    // An unfinished exchange is not saved.
-    expect(await harness.parley.engine.hasConversation(TEST_KEY)).toBe(false);
+    // The thread stays parley's, so a plain follow-up is answered; the unfinished exchange is not saved.
+    expect(await harness.parley.engine.hasConversation(TEST_KEY)).toBe(true);
+    await harness.run({ kind: "follow-up", text: "please try again" });
+    expect(
+      harness.fake
+        .chatRequests()[1]
+        ?.messages.map((message) => message.content)
+        .slice(1),
+    ).toEqual(["Ada: please try again"]);
   });
 
   it("treats a stream that ends without a finish reason as interrupted", async () => {

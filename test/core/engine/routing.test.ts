@@ -1,6 +1,6 @@
 // Which model each command reaches, and that every request fits that model's spec.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type EngineHarness, startEngineHarness } from "../../support/engine-harness.ts";
+import { type EngineHarness, startEngineHarness, TEST_KEY } from "../../support/engine-harness.ts";
 import { validateProviderRequest } from "../../support/provider-specs.ts";
 
 let harness: EngineHarness;
@@ -106,5 +106,19 @@ describe("model routing", () => {
     const long = await harness.run({ kind: "ask", text: "x".repeat(8_001) });
     expect(long.error?.error.userMessage).toContain("8,001 characters; the limit is 8,000");
     expect(harness.fake.chatRequests()).toHaveLength(0);
+  });
+
+  it("sends the listed id when a model is configured by an alias the spec does not name", async () => {
+    await harness.close();
+    harness = await startEngineHarness({
+      env: { MODEL_CHAT: "gpt-4.1-mini", MODEL_REASON: "o4-mini-2025-04-16" },
+    });
+    await harness.run({ kind: "ask", text: "hi" });
+    await harness.run({ kind: "reason", text: "why?", key: { ...TEST_KEY, thread: "T2" } });
+    expect(harness.fake.chatRequests().map((body) => body.model)).toEqual([
+      "openai/gpt-4.1-mini-2025-04-14",
+      "openai/o4-mini-2025-04-16",
+    ]);
+    expectAllRequestsValid();
   });
 });

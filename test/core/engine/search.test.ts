@@ -76,4 +76,18 @@ describe("/search", () => {
     expect(bodies[2]?.messages).toHaveLength(6);
     for (const body of bodies) expect(validateProviderRequest(body).errors).toEqual([]);
   });
+
+  it("numbers Perplexity sources in the order of `citations`, titled from `search_results`", async () => {
+    harness = await startEngineHarness();
+    harness.fake.enqueue({
+      text: "See [1] and [2].",
+      citations: ["https://example.com/first", "https://example.com/second"],
+      searchResults: [{ title: "Second page", url: "https://example.com/second" }],
+    });
+    const outcome = await harness.run({ kind: "search", text: "order" });
+    expect(outcome.result?.citations).toEqual([
+      { url: "https://example.com/first" },
+      { url: "https://example.com/second", title: "Second page" },
+    ]);
+  });
 });
