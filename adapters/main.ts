@@ -30,27 +30,36 @@ async function main(): Promise<void> {
 
   const parley = await createParley(config, { logger });
   const running: Running[] = [];
-  if (config.discord.token) {
-    const discord = await startDiscordAdapter({ config, engine: parley.engine, logger });
-    running.push({ name: "discord", stop: discord.stop });
-  }
-  if (config.slack.botToken) {
-    const slack = await startSlackAdapter({ config, engine: parley.engine, logger });
-    running.push({ name: "slack", stop: slack.stop });
-  }
-  logger.info({ adapters: running.map((adapter) => adapter.name) }, "parley is running");
-
-  const shutdown = async (signal: string) => {
-    logger.info({ signal }, "shutting down");
+  const stopAll = async () => {
     await Promise.allSettled(running.map((adapter) => adapter.stop()));
     await parley.close();
+  };
+  const shutdown = async (signal: string) => {
+    logger.info({ signal }, "shutting down");
+    await stopAll();
     process.exit(0);
   };
   process.once("SIGINT", () => void shutdown("SIGINT"));
   process.once("SIGTERM", () => void shutdown("SIGTERM"));
+
+  try {
+    if (config.discord.token) {
+      const discord = await startDiscordAdapter({ config, engine: parley.engine, logger });
+      running.push({ name: "discord", stop: discord.stop });
+    }
+    if (config.slack.botToken) {
+      const slack = await startSlackAdapter({ config, engine: parley.engine, logger });
+      running.push({ name: "slack", stop: slack.stop });
+    }
+  } catch (error) {
+    // Half a bot is worse than none: an admin would not notice the platform that is missing.
+    await stopAll();
+    throw error;
+  }
+  logger.info({ adapters: running.map((adapter) => adapter.name) }, "parley is running");
 }
 
 main().catch((error: unknown) => {
   process.stderr.write(`${error instanceof ParleyError ? error.userMessage : String(error)}\n`);
-  process.exitCode = 1;
+  process.exit(1);
 });

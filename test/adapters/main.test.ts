@@ -112,4 +112,29 @@ describe("npm start", () => {
     expect(output()).not.toContain("xoxb-main-test");
     expect(discord.violations).toEqual([]);
   });
+
+  it("stops the platform that started and exits when another cannot start", async () => {
+    const provider = await startFakeAimlApi();
+    const discord = await startFakeDiscord();
+    const slack = await startFakeSlack();
+    cleanups.push(
+      () => provider.close(),
+      () => discord.close(),
+      () => slack.close(),
+    );
+    slack.failNext("auth.test", "invalid_auth");
+    const { child, output } = startMain({
+      AIML_API_KEY: "test-key-123456",
+      AIML_BASE_URL: provider.url,
+      STORE_URL: "sqlite://:memory:",
+      DISCORD_TOKEN: discord.token,
+      DISCORD_API_URL: discord.apiUrl,
+      SLACK_BOT_TOKEN: "xoxb-refused",
+      SLACK_APP_TOKEN: "xapp-main-test",
+      SLACK_API_URL: slack.apiUrl,
+    });
+    expect(await exitCode(child)).toBe(1);
+    expect(output()).toContain("SLACK_BOT_TOKEN: Slack refused the token (invalid_auth)");
+    expect(output()).not.toContain("xoxb-refused");
+  });
 });
