@@ -20,6 +20,7 @@ import {
   type ScriptedReply,
 } from "./fake-aimlapi-replies.ts";
 import { writeStreamedCompletion } from "./fake-aimlapi-stream.ts";
+import { specModelIds, validateProviderRequest } from "./provider-specs.ts";
 
 export { PROVIDER_ERROR_MESSAGES, providerErrorBody, scriptedError } from "./fake-aimlapi-errors.ts";
 export { copyDefaultFakeModels, DEFAULT_FAKE_MODELS, type FakeModel } from "./fake-aimlapi-models.ts";
@@ -41,6 +42,8 @@ export interface FakeAimlApiOptions {
   models?: FakeModel[];
   /** Answer chat requests for models missing from the catalogue instead of the provider's 404; default false. */
   acceptAnyModel?: boolean;
+  /** Answer 400 to a chat request its model's spec rejects (extra keys included); default true. */
+  checkRequestsAgainstSpecs?: boolean;
 }
 
 /** A running fake; every field is live, so a test may change `models` or `modelsStatus` between requests. */
@@ -55,6 +58,8 @@ export interface FakeAimlApi {
   models: FakeModel[];
   /** Status GET /v1/models answers with; anything but 200 sends the provider's error body. */
   modelsStatus: number;
+  /** Each chat request its model's spec rejected: "<model>: <problems>". Tests expect none. */
+  specViolations: string[];
   /** Queues replies for the next chat requests, first in first out; with none queued the fake echoes. */
   enqueue(...replies: ReplyScript[]): void;
   /** How many queued replies are still unused. */
@@ -143,6 +148,14 @@ export async function startFakeAimlApi(options: FakeAimlApiOptions = {}): Promis
         request.path,
       );
       return;
+    }
+    if (options.checkRequestsAgainstSpecs !== false && specModelIds().includes(request.body.model)) {
+      const check = validateProviderRequest(request.body);
+      if (!check.ok) {
+        handle.specViolations.push(`${request.body.model}: ${check.errors.join("; ")}`);
+        sendProviderError(response, 400, `Body validation error: ${check.errors.join("; ")}`, request.path);
+        return;
+      }
     }
     const script = replyQueue.shift();
     const reply: ScriptedReply = typeof script === "function" ? await script(chatRequest) : (script ?? {});
@@ -234,6 +247,7 @@ export async function startFakeAimlApi(options: FakeAimlApiOptions = {}): Promis
         .filter(isChatBody),
     models: structuredClone(initialModels),
     modelsStatus: 200,
+    specViolations: [],
     enqueue: (...replies) => {
       replyQueue.push(...replies);
     },
@@ -243,6 +257,7 @@ export async function startFakeAimlApi(options: FakeAimlApiOptions = {}): Promis
       replyQueue.length = 0;
       handle.models.splice(0, handle.models.length, ...structuredClone(initialModels));
       handle.modelsStatus = 200;
+      handle.specViolations.length = 0;
     },
     close: async () => {
       closing.abort();

@@ -141,7 +141,11 @@ describe("validating what the SDK really sends", () => {
       // Drain the stream.
     }
     await client.chat.completions.create({ model: SEARCH_PREVIEW, messages: question, max_tokens: 800 });
-    await client.chat.completions.create({ model: SEARCH_PREVIEW, messages: question, top_p: 0.5 });
+    // The fake answers 400, as the gateway does to a wrong value; an extra key is a parley bug all the same.
+    await expect(
+      client.chat.completions.create({ model: SEARCH_PREVIEW, messages: question, top_p: 0.5 }),
+    ).rejects.toThrow(/400 Body validation error: .*top_p is not in gpt-4o-mini-search-preview\.json/);
+    expect(fake.specViolations).toEqual([expect.stringContaining("gpt-4o-mini-search-preview: ")]);
 
     const results = fake.chatRequests().map((body) => validateProviderRequest(body));
     expect(results.map((result) => result.ok)).toEqual([true, true, false]);
