@@ -27,7 +27,7 @@ export interface InteractionSurfaceOptions {
 /**
  * A surface whose first post fills the deferred reply and whose further posts are follow-ups. Once the token
  * expired (Discord drops it after 15 minutes) or the deferral failed, posts go to the channel instead, and edits
- * of interaction messages become channel messages that later edits update.
+ * of interaction messages become channel messages that later edits update; private answers are dropped instead.
  */
 export function createInteractionSurface(options: InteractionSurfaceOptions): ReplySurface {
   const { rest, applicationId, interactionToken, ephemeral } = options;
@@ -50,6 +50,8 @@ export function createInteractionSurface(options: InteractionSurfaceOptions): Re
     return !options.tokenExpired();
   };
   const postInChannel = async (text: string): Promise<PostedMessage> => {
+    // A private answer (/usage: someone's spending) must never turn public: without the token it is dropped.
+    if (ephemeral) throw new Error("private answer not shown: the interaction token can no longer be used");
     const message = await channel().post(text);
     channelMessageIds.add(message.id);
     return message;

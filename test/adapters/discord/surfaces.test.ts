@@ -93,6 +93,15 @@ describe("interaction surface", () => {
     expect(calls.at(-1)?.body).toEqual({ content: "start and more and the end", allowed_mentions: noPings });
   });
 
+  test("a private answer is never posted in the channel when the token cannot be used", async () => {
+    const { surface, calls } = interactionSurface({ ephemeral: true, expired: () => true });
+    await expect(surface.post("your spending: $12")).rejects.toThrow(/private answer not shown/);
+    await expect(surface.postError?.("The provider had a problem")).rejects.toThrow(
+      /private answer not shown/,
+    );
+    expect(calls).toEqual([]);
+  });
+
   test("an error before any text replaces the public placeholder with a private message", async () => {
     const { surface, calls } = interactionSurface();
     await surface.postError?.("The model is unavailable.");

@@ -250,4 +250,35 @@ describe("Slack mentions over HTTP", () => {
     expect(slack.fileDownloads).toEqual([{ name: "notes.txt", authorization: `Bearer ${TEST_BOT_TOKEN}` }]);
     expect(JSON.stringify(harness.provider.chatRequests().at(-1)?.messages)).toContain("cardamom");
   });
+
+  it("resets a thread when mentioned with /reset in it", async () => {
+    const { bot, provider } = harness;
+    const root = "1710000000.000900";
+    const mention = (ts: string, text: string) =>
+      deliverEvent(
+        bot,
+        eventEnvelope(
+          messageEvent({
+            type: "app_mention",
+            channel: "C9",
+            ts,
+            threadTs: ts === root ? undefined : root,
+            text: mentionOfBot(text),
+          }),
+        ),
+      );
+    await mention(root, "the password is swordfish");
+    await answerIn("C9", root, "the password is swordfish");
+    await mention("1710000000.000901", "/reset");
+    await harness.slack.waitFor(() =>
+      harness.slack.thread("C9", root).find((message) => message.text.includes("forgot this conversation")),
+    );
+    await mention("1710000000.000902", "what is the password?");
+    await answerIn("C9", root, "what is the password?");
+    const contents = provider
+      .chatRequests()
+      .at(-1)
+      ?.messages.map((message) => String(message.content));
+    expect(contents?.some((content) => content.includes("swordfish"))).toBe(false);
+  });
 });
