@@ -38,7 +38,7 @@ export interface EngineDependencies {
 /** Builds the engine. */
 export function createEngine(deps: EngineDependencies): Engine {
   const conversations = new ConversationStore(deps.stores.history);
-  const usage = new UsageLedger(deps.stores.usage, deps.now);
+  const usage = new UsageLedger(deps.stores.counters, deps.now);
   const settings = new ChannelSettings(deps.stores.settings);
   const turnsInOrder = new KeyedMutex();
 

@@ -2,6 +2,7 @@
 import KeyvRedis, { createClient } from "@keyv/redis";
 import Keyv from "keyv";
 import { ParleyError } from "../errors.ts";
+import { type Counters, redisCounters, sqliteCounters } from "./counters.ts";
 import { SqliteDatabase, SqliteStore } from "./sqlite-store.ts";
 
 /** Every persisted thing, one keyv namespace each. */
@@ -10,8 +11,8 @@ export interface Stores {
   history: Keyv;
   /** Per-channel settings such as the /model choice. */
   settings: Keyv;
-  /** Token and cost counters per user, channel and workspace, per day and month. */
-  usage: Keyv;
+  /** Token and cost counters per user, channel and workspace, per day and month: atomic across processes. */
+  counters: Counters;
   /**
    * Records `id` if it was never recorded, atomically across processes sharing the store.
    * Returns false when it was recorded before (a retried platform delivery).
@@ -22,7 +23,7 @@ export interface Stores {
   close(): Promise<void>;
 }
 
-const NAMESPACES = ["history", "settings", "usage"] as const;
+const NAMESPACES = ["history", "settings"] as const;
 
 /** Opens the store named by a `sqlite://file` or `redis://host:port` URL. */
 export async function openStores(storeUrl: string): Promise<Stores> {
@@ -33,9 +34,9 @@ export async function openStores(storeUrl: string): Promise<Stores> {
 
 function openSqlite(filePath: string): Stores {
   const sqlite = new SqliteDatabase(filePath);
-  const [history, settings, usage] = NAMESPACES.map(
+  const [history, settings] = NAMESPACES.map(
     (namespace) => new Keyv({ store: new SqliteStore(sqlite), namespace }),
-  ) as [Keyv, Keyv, Keyv];
+  ) as [Keyv, Keyv];
   const claim = sqlite.database.prepare(
     "INSERT INTO keyv (key, value, expires_at) VALUES (?, '1', ?) ON CONFLICT(key) DO UPDATE " +
       "SET value = '1', expires_at = excluded.expires_at WHERE keyv.expires_at < ?",
@@ -43,7 +44,7 @@ function openSqlite(filePath: string): Stores {
   return {
     history,
     settings,
-    usage,
+    counters: sqliteCounters(sqlite.database),
     kind: "sqlite",
     async claimOnce(id, ttlMs) {
       const now = Date.now();
@@ -70,18 +71,18 @@ async function openRedis(url: string): Promise<Stores> {
       cause: error,
     });
   }
-  const [history, settings, usage] = NAMESPACES.map(
+  const [history, settings] = NAMESPACES.map(
     (namespace) =>
       new Keyv({
         store: new KeyvRedis(client, { namespace, throwOnErrors: true }),
         namespace,
         useKeyPrefix: false,
       }),
-  ) as [Keyv, Keyv, Keyv];
+  ) as [Keyv, Keyv];
   return {
     history,
     settings,
-    usage,
+    counters: redisCounters(client),
     kind: "redis",
     async claimOnce(id, ttlMs) {
       const answer = await client.set(`parley:claimed:${id}`, "1", {

@@ -1,6 +1,5 @@
-// Token and cost counters per user, channel and workspace, per day and per month, kept in keyv.
-import type Keyv from "keyv";
-import { KeyedMutex } from "../engine/keyed-mutex.ts";
+// Token and cost counters per user, channel and workspace, per day and per month, kept in the store's counters.
+import type { Counters } from "../store/counters.ts";
 import type { Usage } from "../types.ts";
 
 /** Totals over one scope and period. */
@@ -28,51 +27,39 @@ const EMPTY: UsageTotals = { requests: 0, promptTokens: 0, completionTokens: 0, 
 
 /** Adds and reads usage counters. */
 export class UsageLedger {
-  private readonly keyv: Keyv;
+  private readonly counters: Counters;
   private readonly now: () => Date;
-  // Read-modify-write needs one writer per counter in this process.
-  private readonly mutex = new KeyedMutex();
 
-  constructor(keyv: Keyv, now: () => Date = () => new Date()) {
-    this.keyv = keyv;
+  constructor(counters: Counters, now: () => Date = () => new Date()) {
+    this.counters = counters;
     this.now = now;
   }
 
   /** Adds one exchange to the six counters it touches. */
   async record(scopes: UsageScopes, usage: Usage): Promise<void> {
     const at = this.now();
-    const updates: Promise<void>[] = [];
+    const amounts = {
+      requests: 1,
+      promptTokens: usage.promptTokens,
+      completionTokens: usage.completionTokens,
+      costUsd: usage.costUsd ?? 0,
+    };
+    const additions: Promise<void>[] = [];
     for (const [scope, id] of Object.entries(scopes)) {
-      for (const period of ["today", "month"] as const) {
-        const key = counterKey(scope, id, period, at);
-        const ttl = period === "today" ? DAY_TTL_MS : MONTH_TTL_MS;
-        updates.push(
-          this.mutex.run(key, async () => {
-            const totals = (await this.keyv.get<UsageTotals>(key)) ?? EMPTY;
-            await this.keyv.set(
-              key,
-              {
-                requests: totals.requests + 1,
-                promptTokens: totals.promptTokens + usage.promptTokens,
-                completionTokens: totals.completionTokens + usage.completionTokens,
-                costUsd: totals.costUsd + (usage.costUsd ?? 0),
-              },
-              ttl,
-            );
-          }),
-        );
-      }
+      additions.push(this.counters.add(counterKey(scope, id, "today", at), amounts, DAY_TTL_MS));
+      additions.push(this.counters.add(counterKey(scope, id, "month", at), amounts, MONTH_TTL_MS));
     }
-    await Promise.all(updates);
+    await Promise.all(additions);
   }
 
   /** Reads the totals of one scope and period. */
   async read(scope: keyof UsageScopes, id: string, period: UsagePeriod): Promise<UsageTotals> {
-    return (await this.keyv.get<UsageTotals>(counterKey(scope, id, period, this.now()))) ?? EMPTY;
+    const fields = await this.counters.read(counterKey(scope, id, period, this.now()));
+    return { ...EMPTY, ...fields };
   }
 }
 
 function counterKey(scope: string, id: string, period: UsagePeriod, at: Date): string {
   const day = at.toISOString().slice(0, 10);
-  return `${scope}:${id}:${period === "today" ? day : day.slice(0, 7)}`;
+  return `usage:${scope}:${id}:${period === "today" ? day : day.slice(0, 7)}`;
 }

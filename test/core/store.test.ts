@@ -89,4 +89,18 @@ describe.each(backends)("$name store", ({ url, enabled }) => {
     expect(await two.claimOnce(`${id}-other`, 60_000)).toBe(true);
     await Promise.all([one.close(), two.close()]);
   });
+
+  it.skipIf(!enabled)("adds usage counters from two connections at once without losing one", async () => {
+    const storeUrl = url();
+    const [one, two] = await Promise.all([openStores(storeUrl), openStores(storeUrl)]);
+    const key = `counter-${Date.now()}-${Math.random()}`;
+    await Promise.all(
+      Array.from({ length: 100 }, (_, index) =>
+        (index % 2 === 0 ? one : two).counters.add(key, { requests: 1, costUsd: 0.25 }, 60_000),
+      ),
+    );
+    expect(await one.counters.read(key)).toEqual({ requests: 100, costUsd: 25 });
+    expect(await two.counters.read("never-written")).toEqual({});
+    await Promise.all([one.close(), two.close()]);
+  });
 });

@@ -31,7 +31,12 @@ describe("store failures", () => {
     const stores: Stores = {
       history: failingWrites(),
       settings: new Keyv(),
-      usage: failingWrites(),
+      counters: {
+        add: async () => {
+          throw new Error("disk full");
+        },
+        read: async () => ({}),
+      },
       kind: "sqlite",
       claimOnce: async () => true,
       close: async () => {},

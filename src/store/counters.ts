@@ -1,0 +1,77 @@
+// Counters that several processes can add to at once without losing updates: SQLite upserts or Redis HINCRBYFLOAT.
+import type { DatabaseSync } from "node:sqlite";
+
+/** Named numbers under one key, added to atomically. */
+export interface Counters {
+  /** Adds each amount to its field of `key` (creating them at 0), and sets the key to expire `ttlMs` from now. */
+  add(key: string, amounts: Record<string, number>, ttlMs: number): Promise<void>;
+  /** The fields of `key`, or {} when it does not exist or expired. */
+  read(key: string): Promise<Record<string, number>>;
+}
+
+/** Counters in a table of the SQLite file; SQLite's own locking keeps additions from several processes whole. */
+export function sqliteCounters(database: DatabaseSync): Counters {
+  database.exec(
+    "CREATE TABLE IF NOT EXISTS counters (key TEXT NOT NULL, field TEXT NOT NULL, value REAL NOT NULL, " +
+      "expires_at INTEGER NOT NULL, PRIMARY KEY (key, field))",
+  );
+  const upsert = database.prepare(
+    "INSERT INTO counters (key, field, value, expires_at) VALUES (?, ?, ?, ?) ON CONFLICT(key, field) DO UPDATE " +
+      "SET value = CASE WHEN counters.expires_at < ? THEN excluded.value ELSE counters.value + excluded.value END, " +
+      "expires_at = excluded.expires_at",
+  );
+  const select = database.prepare("SELECT field, value FROM counters WHERE key = ? AND expires_at >= ?");
+  const sweep = database.prepare("DELETE FROM counters WHERE expires_at < ?");
+  let additionsSinceSweep = 0;
+  return {
+    async add(key, amounts, ttlMs) {
+      const now = Date.now();
+      database.exec("BEGIN IMMEDIATE");
+      try {
+        for (const [field, amount] of Object.entries(amounts))
+          upsert.run(key, field, amount, now + ttlMs, now);
+        database.exec("COMMIT");
+      } catch (error) {
+        database.exec("ROLLBACK");
+        throw error;
+      }
+      additionsSinceSweep += 1;
+      if (additionsSinceSweep >= 500) {
+        additionsSinceSweep = 0;
+        sweep.run(now);
+      }
+    },
+    async read(key) {
+      const rows = select.all(key, Date.now()) as { field: string; value: number }[];
+      return Object.fromEntries(rows.map((row) => [row.field, row.value]));
+    },
+  };
+}
+
+/** The part of a node-redis client the counters use. */
+export interface RedisCounterClient {
+  multi(): {
+    hIncrByFloat(key: string, field: string, amount: number): unknown;
+    pExpire(key: string, milliseconds: number): unknown;
+    exec(): Promise<unknown>;
+  };
+  hGetAll(key: string): Promise<Record<string, string>>;
+}
+
+/** Counters as Redis hashes, changed in one MULTI so a reader never sees half an addition. */
+export function redisCounters(client: RedisCounterClient): Counters {
+  const redisKey = (key: string) => `parley:counters:${key}`;
+  return {
+    async add(key, amounts, ttlMs) {
+      const transaction = client.multi();
+      for (const [field, amount] of Object.entries(amounts))
+        transaction.hIncrByFloat(redisKey(key), field, amount);
+      transaction.pExpire(redisKey(key), ttlMs);
+      await transaction.exec();
+    },
+    async read(key) {
+      const fields = await client.hGetAll(redisKey(key));
+      return Object.fromEntries(Object.entries(fields).map(([field, value]) => [field, Number(value)]));
+    },
+  };
+}
