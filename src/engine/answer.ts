@@ -27,6 +27,7 @@ export interface AnswerDependencies {
 /** Streams the answer to an ask, search, reason, mention or follow-up. Throws ParleyError on failure. */
 export async function* answerTurn(turn: Turn, deps: AnswerDependencies): AsyncGenerator<ReplyEvent> {
   const startedAtMs = Date.now();
+  const conversationName = conversationId(turn.key);
   const prompt = checkPrompt(turn);
   const [conversation, channelModel] = await Promise.all([
     deps.conversations.load(turn.key),
@@ -50,7 +51,7 @@ export async function* answerTurn(turn: Turn, deps: AnswerDependencies): AsyncGe
           .open(turn.key, route.model)
           .catch((error: unknown) =>
             deps.logger.error(
-              { conversation: conversationId(turn.key), err: error },
+              { conversation: conversationName, err: error },
               "could not open the conversation",
             ),
           ),
@@ -91,10 +92,7 @@ export async function* answerTurn(turn: Turn, deps: AnswerDependencies): AsyncGe
     await deps.conversations
       .appendExchange(turn.key, { user: storedUser, assistant: storedAnswer, model: route.model })
       .catch((error: unknown) =>
-        deps.logger.error(
-          { conversation: conversationId(turn.key), err: error },
-          "could not save the exchange",
-        ),
+        deps.logger.error({ conversation: conversationName, err: error }, "could not save the exchange"),
       );
     if (event.usage) {
       await deps.usage
@@ -107,12 +105,12 @@ export async function* answerTurn(turn: Turn, deps: AnswerDependencies): AsyncGe
           event.usage,
         )
         .catch((error: unknown) =>
-          deps.logger.error({ conversation: conversationId(turn.key), err: error }, "could not record usage"),
+          deps.logger.error({ conversation: conversationName, err: error }, "could not record usage"),
         );
     }
     deps.logger.info(
       {
-        conversation: conversationId(turn.key),
+        conversation: conversationName,
         command: turn.kind,
         model: route.model,
         answeredBy: event.model,

@@ -80,14 +80,18 @@ export async function renderReply(
     };
   };
 
+  /** The text each message should show now: the chunks fixed so far, then the live tail. */
+  function streamingTargets(): string[] {
+    const layout = layoutStreaming(text, settled, maxLength, format);
+    settled = layout.settled;
+    return layout.live === "" ? [...settled.chunks] : [...settled.chunks, layout.live];
+  }
+
   /** Brings the messages up to the text streamed so far: newly fixed chunks, then the live tail. */
   async function flush(): Promise<void> {
     dirty = false;
-    const layout = layoutStreaming(text, settled, maxLength, format);
-    settled = layout.settled;
     // An append-only surface (a terminal) has no length limit to split at, and cannot take back a closing fence.
-    const live = layout.live === "" ? [...settled.chunks] : [...settled.chunks, layout.live];
-    const targets = surface.appendOnly ? [text] : live;
+    const targets = surface.appendOnly ? [text] : streamingTargets();
     for (let index = Math.max(0, writer.count() - 1); index < targets.length; index++) {
       const result = await writer.show(index, targets[index] ?? "");
       if (result === "post_failed") postFailed = true;
