@@ -14,8 +14,17 @@ export interface Config {
   systemPrompt: string;
   maxOutputTokens: number;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
-  discord: { token?: string; apiUrl: string; guildId?: string; registerCommandsOnStart: boolean };
+  discord: {
+    token?: string;
+    apiUrl: string;
+    guildId?: string;
+    registerCommandsOnStart: boolean;
+    /** How many gateway shards to run: a number, or "auto" for Discord's recommendation. */
+    shards: number | "auto";
+  };
   slack: { botToken?: string; signingSecret?: string; appToken?: string; apiUrl: string; port: number };
+  /** Where /healthz and /metrics listen when Slack is not in HTTP mode; undefined: not served. */
+  metricsPort?: number;
 }
 
 /** The system prompt used when SYSTEM_PROMPT is not set. */
@@ -90,6 +99,27 @@ const environmentSchema = z.object({
   SLACK_APP_TOKEN: optionalText,
   SLACK_API_URL: httpUrl("https://slack.com/api/"),
   PORT: integer(3000, 1, 65_535),
+  METRICS_PORT: optionalText.pipe(
+    z
+      .string()
+      .refine((value) => /^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 65_535, {
+        message: "expected a port from 1 to 65535",
+      })
+      .transform(Number)
+      .optional(),
+  ),
+  DISCORD_SHARDS: optionalText.pipe(
+    z
+      .string()
+      .default("1")
+      .refine(
+        (value) => value === "auto" || (/^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 1000),
+        {
+          message: 'expected a number of shards from 1 to 1000, or "auto"',
+        },
+      )
+      .transform((value): number | "auto" => (value === "auto" ? "auto" : Number(value))),
+  ),
 });
 
 /** Validates the environment, reporting every problem at once with the variable's name. */
@@ -126,6 +156,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       apiUrl: vars.DISCORD_API_URL.replace(/\/+$/, ""),
       guildId: vars.DISCORD_GUILD_ID,
       registerCommandsOnStart: vars.REGISTER_COMMANDS === "1" || vars.REGISTER_COMMANDS === "true",
+      shards: vars.DISCORD_SHARDS,
     },
     slack: {
       botToken: vars.SLACK_BOT_TOKEN,
@@ -134,6 +165,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       apiUrl: vars.SLACK_API_URL.endsWith("/") ? vars.SLACK_API_URL : `${vars.SLACK_API_URL}/`,
       port: vars.PORT,
     },
+    ...(vars.METRICS_PORT === undefined ? {} : { metricsPort: vars.METRICS_PORT }),
   };
 }
 

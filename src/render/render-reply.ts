@@ -216,6 +216,12 @@ export async function renderReply(
     source.stop();
     return outcome("error", "surface_failed");
   }
+  const rendered =
+    ending.kind === "done"
+      ? await finishAnswer(ending.result)
+      : await finishError(ending.error, ending.partialText);
+  // The producer resumes only once the last message is shown: the engine holds the conversation until then, so
+  // the next turn of the conversation never overtakes this answer on the platform.
   if (streamOpen) void drain(source);
-  return ending.kind === "done" ? finishAnswer(ending.result) : finishError(ending.error, ending.partialText);
+  return rendered;
 }
