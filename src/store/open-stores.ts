@@ -18,6 +18,8 @@ export interface Stores {
    * Returns false when it was recorded before (a retried platform delivery).
    */
   claimOnce(id: string, ttlMs: number): Promise<boolean>;
+  /** Resolves when the store answers a trivial request, rejects when it cannot (health checks). */
+  ping(): Promise<void>;
   /** Which backend this is, for logs. */
   kind: "sqlite" | "redis";
   close(): Promise<void>;
@@ -46,6 +48,9 @@ function openSqlite(filePath: string): Stores {
     settings,
     counters: sqliteCounters(sqlite.database),
     kind: "sqlite",
+    async ping() {
+      sqlite.database.prepare("SELECT 1").get();
+    },
     async claimOnce(id, ttlMs) {
       const now = Date.now();
       return Number(claim.run(`claimed:${id}`, now + ttlMs, now).changes) > 0;
@@ -84,6 +89,9 @@ async function openRedis(url: string): Promise<Stores> {
     settings,
     counters: redisCounters(client),
     kind: "redis",
+    async ping() {
+      await client.ping();
+    },
     async claimOnce(id, ttlMs) {
       const answer = await client.set(`parley:claimed:${id}`, "1", {
         condition: "NX",

@@ -38,6 +38,7 @@ describe("store failures", () => {
         read: async () => ({}),
       },
       kind: "sqlite",
+      ping: async () => {},
       claimOnce: async () => true,
       close: async () => {},
     };
