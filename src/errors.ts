@@ -12,6 +12,9 @@ export type ParleyErrorCode =
   | "provider_timeout"
   | "provider_unreachable"
   | "stream_interrupted"
+  | "store_unavailable"
+  | "conversation_busy"
+  | "turn_timeout"
   | "config"
   | "internal";
 

@@ -22,7 +22,7 @@ export async function createParley(
   options: { logger?: Logger; fetch?: typeof fetch; idleTimeoutMs?: number; maxRetries?: number } = {},
 ): Promise<Parley> {
   const logger = options.logger ?? createLogger(config.logLevel);
-  const stores = await openStores(config.storeUrl);
+  const stores = await openStores(config.storeUrl, { logger });
   const client = new OpenAI({
     apiKey: config.aimlApiKey,
     baseURL: config.aimlBaseUrl,

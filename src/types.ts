@@ -51,6 +51,8 @@ export interface Turn {
   attachments?: Attachment[];
   /** How to download `attachments`; without it attachments are skipped with a note. */
   readAttachment?: AttachmentReader;
+  /** Identifies this turn in every log line it causes, from the adapter through the engine to the provider. */
+  requestId?: string;
 }
 
 /** One numbered source of an answer. */

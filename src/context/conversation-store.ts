@@ -1,16 +1,12 @@
-// Each conversation's history in keyv: bounded in messages and tokens, written once per finished exchange.
-import type Keyv from "keyv";
+// Each conversation's history: one atomic append per finished exchange, and a read of its bounded recent tail.
+import { CONVERSATION_TTL_MS, type HistoryStore, type StoredMessage } from "../store/history.ts";
+import type { ConversationLease } from "../store/locks.ts";
 import { type ConversationKey, conversationId } from "../types.ts";
 import { countMessageTokens } from "./count-tokens.ts";
 
-/** A message as stored: text only, with its token count so trimming never recounts. */
-export interface StoredMessage {
-  role: "user" | "assistant";
-  content: string;
-  tokens: number;
-}
+export type { StoredMessage };
 
-/** One conversation's persisted state. */
+/** One conversation's persisted state, as a turn sees it. */
 export interface StoredConversation {
   /** The model of the last exchange; mentions and follow-ups continue with it. */
   model?: string;
@@ -18,71 +14,69 @@ export interface StoredConversation {
   updatedAtMs: number;
 }
 
-/** Most messages kept per conversation. */
+/** Most messages kept per conversation (older ones are dropped when an exchange is appended). */
 export const MAX_STORED_MESSAGES = 200;
-/** Most tokens kept per conversation (the largest window parley uses is trimmed per request anyway). */
+/** Most tokens of history a turn reads (the largest window parley uses is trimmed per request anyway). */
 export const MAX_STORED_TOKENS = 300_000;
-/** Conversations untouched this long are forgotten. */
-const CONVERSATION_TTL_MS = 90 * 24 * 60 * 60 * 1000;
 
-/** Reads and writes conversation histories. */
+/** Reads and writes conversation histories; every method rejects when the store fails. */
 export class ConversationStore {
-  private readonly keyv: Keyv;
+  private readonly history: HistoryStore;
 
-  constructor(keyv: Keyv) {
-    this.keyv = keyv;
+  constructor(history: HistoryStore) {
+    this.history = history;
   }
 
-  /** The stored conversation, or undefined when parley never answered there. */
+  /** The stored conversation, or undefined when parley never answered there. Rejects when the store fails. */
   async load(key: ConversationKey): Promise<StoredConversation | undefined> {
-    return (await this.keyv.get<StoredConversation>(conversationId(key))) ?? undefined;
+    const record = await this.history.read(conversationId(key), MAX_STORED_MESSAGES);
+    if (!record) return undefined;
+    return { ...record, messages: withinTokenBound(record.messages) };
   }
 
-  /** Appends one exchange and drops the oldest messages beyond the bounds. */
+  /**
+   * Appends one exchange atomically (older messages beyond the bound are dropped in the same step).
+   * With a lease, writes only while it still holds the conversation's lock: false means nothing was written.
+   */
   async appendExchange(
     key: ConversationKey,
     exchange: { user: string; assistant: string; model: string },
-  ): Promise<void> {
-    const conversation = (await this.load(key)) ?? { messages: [], updatedAtMs: 0 };
-    const messages = [
-      ...conversation.messages,
-      { role: "user" as const, content: exchange.user, tokens: countMessageTokens(exchange.user) },
-      {
-        role: "assistant" as const,
-        content: exchange.assistant,
-        tokens: countMessageTokens(exchange.assistant),
-      },
+    lease?: ConversationLease,
+  ): Promise<boolean> {
+    const messages: StoredMessage[] = [
+      { role: "user", content: exchange.user, tokens: countMessageTokens(exchange.user) },
+      { role: "assistant", content: exchange.assistant, tokens: countMessageTokens(exchange.assistant) },
     ];
-    let totalTokens = messages.reduce((sum, message) => sum + message.tokens, 0);
-    let start = Math.max(0, messages.length - MAX_STORED_MESSAGES);
-    while (start < messages.length - 2 && totalTokens > MAX_STORED_TOKENS) {
-      totalTokens -= messages[start]?.tokens ?? 0;
-      start += 1;
-    }
-    // Keep whole exchanges: a history starts with a user message.
-    if (messages[start]?.role === "assistant") start += 1;
-    await this.keyv.set(
-      conversationId(key),
-      { model: exchange.model, messages: messages.slice(start), updatedAtMs: Date.now() },
-      CONVERSATION_TTL_MS,
-    );
+    return this.history.append(conversationId(key), messages, {
+      model: exchange.model,
+      maxMessages: MAX_STORED_MESSAGES,
+      ttlMs: CONVERSATION_TTL_MS,
+      ...(lease ? { fence: lease } : {}),
+    });
   }
 
   /** Marks a thread as parley's as soon as its first turn starts, so follow-ups are answered even while (or
-   *  after) that first answer streams or fails. */
+   *  after) that first answer streams or fails. Keeps any messages. */
   async open(key: ConversationKey, model: string): Promise<void> {
-    await this.keyv.set(
-      conversationId(key),
-      { model, messages: [], updatedAtMs: Date.now() },
-      CONVERSATION_TTL_MS,
-    );
+    await this.history.open(conversationId(key), model, CONVERSATION_TTL_MS);
   }
 
   /** Forgets a conversation's messages (/reset), keeping the thread parley's; false when there was nothing. */
   async forget(key: ConversationKey): Promise<boolean> {
-    const conversation = await this.load(key);
-    if (!conversation) return false;
-    await this.keyv.set(conversationId(key), { messages: [], updatedAtMs: Date.now() }, CONVERSATION_TTL_MS);
-    return conversation.messages.length > 0;
+    // Reading first also brings a conversation stored by an earlier release into the current layout.
+    if (!(await this.load(key))) return false;
+    return this.history.clear(conversationId(key), CONVERSATION_TTL_MS);
   }
+}
+
+/** The newest messages within MAX_STORED_TOKENS, starting with a user message so exchanges stay whole. */
+function withinTokenBound(messages: StoredMessage[]): StoredMessage[] {
+  let totalTokens = messages.reduce((sum, message) => sum + message.tokens, 0);
+  let start = 0;
+  while (start < messages.length - 2 && totalTokens > MAX_STORED_TOKENS) {
+    totalTokens -= messages[start]?.tokens ?? 0;
+    start += 1;
+  }
+  while (messages[start]?.role === "assistant") start += 1;
+  return start === 0 ? messages : messages.slice(start);
 }

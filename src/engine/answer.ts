@@ -4,9 +4,11 @@ import type { Config } from "../config.ts";
 import type { ConversationStore } from "../context/conversation-store.ts";
 import { trimToWindow } from "../context/trim.ts";
 import { buildChatRequest } from "../llm/build-request.ts";
-import { runCompletion } from "../llm/complete.ts";
+import { type CompletionEvent, runCompletion } from "../llm/complete.ts";
 import type { Logger } from "../logger.ts";
 import type { ModelCatalog } from "../models/catalog.ts";
+import type { ConversationLease } from "../store/locks.ts";
+import { ANSWER_NOT_SAVED_NOTE, historyUnreadable } from "../store/store-errors.ts";
 import { type ConversationKey, conversationId, type ReplyEvent, type Turn } from "../types.ts";
 import type { UsageLedger } from "../usage/usage-ledger.ts";
 import { prepareAttachments } from "./attachments.ts";
@@ -22,17 +24,24 @@ export interface AnswerDependencies {
   logger: Logger;
   channelModel(key: ConversationKey): Promise<string | undefined>;
   idleTimeoutMs: number;
+  /** The turn's hold on its conversation; the exchange is saved only while it still holds. */
+  lease?: ConversationLease;
+  /** Aborts at the turn's deadline; its reason is the error the turn ends with. */
+  signal?: AbortSignal;
 }
 
 /** Streams the answer to an ask, search, reason, mention or follow-up. Throws ParleyError on failure. */
 export async function* answerTurn(turn: Turn, deps: AnswerDependencies): AsyncGenerator<ReplyEvent> {
-  const startedAtMs = Date.now();
   const conversationName = conversationId(turn.key);
   const prompt = checkPrompt(turn);
+  // A history that cannot be read is never taken for an empty one: answering without it would mislead, and
+  // saving afterwards would bury the real history under a new one.
   const [conversation, channelModel] = await Promise.all([
     deps.conversations.load(turn.key),
     deps.channelModel(turn.key),
-  ]);
+  ]).catch((error: unknown) => {
+    throw historyUnreadable(error);
+  });
   const route = routeTurn({
     turn,
     config: deps.config,
@@ -73,10 +82,13 @@ export async function* answerTurn(turn: Turn, deps: AnswerDependencies): AsyncGe
     stream: route.stream,
   });
 
-  for await (const event of runCompletion(deps.client, request, {
-    secrets: [deps.config.aimlApiKey],
-    idleTimeoutMs: deps.idleTimeoutMs,
-  })) {
+  if (droppedMessages > 0)
+    deps.logger.debug(
+      { conversation: conversationName, model: route.model, droppedMessages },
+      "history trimmed",
+    );
+
+  for await (const event of completionWithinDeadline(deps, request)) {
     if (event.type === "text") {
       yield event;
       continue;
@@ -88,12 +100,12 @@ export async function* answerTurn(turn: Turn, deps: AnswerDependencies): AsyncGe
     const storedAnswer = event.citations.length
       ? `${event.text}\n\nSources:\n${event.citations.map((source, index) => `${index + 1}. ${source.url}`).join("\n")}`
       : event.text;
-    // The answer is complete: a store failure must not take it from the user, only be logged.
-    await deps.conversations
-      .appendExchange(turn.key, { user: storedUser, assistant: storedAnswer, model: route.model })
-      .catch((error: unknown) =>
-        deps.logger.error({ conversation: conversationName, err: error }, "could not save the exchange"),
-      );
+    // The answer is complete: a store failure must not take it from the user, only be logged and noted.
+    const saved = await saveExchange(deps, turn.key, {
+      user: storedUser,
+      assistant: storedAnswer,
+      model: route.model,
+    });
     if (event.usage) {
       await deps.usage
         .record(
@@ -108,19 +120,6 @@ export async function* answerTurn(turn: Turn, deps: AnswerDependencies): AsyncGe
           deps.logger.error({ conversation: conversationName, err: error }, "could not record usage"),
         );
     }
-    deps.logger.info(
-      {
-        conversation: conversationName,
-        command: turn.kind,
-        model: route.model,
-        answeredBy: event.model,
-        ms: Date.now() - startedAtMs,
-        promptTokens: event.usage?.promptTokens,
-        completionTokens: event.usage?.completionTokens,
-        droppedMessages,
-      },
-      "reply finished",
-    );
     yield {
       type: "done",
       result: {
@@ -128,8 +127,46 @@ export async function* answerTurn(turn: Turn, deps: AnswerDependencies): AsyncGe
         citations: event.citations,
         model: event.model,
         usage: event.usage,
-        notes: [...route.notes, ...files.notes],
+        notes: [...route.notes, ...files.notes, ...(saved ? [] : [ANSWER_NOT_SAVED_NOTE])],
       },
     };
+  }
+}
+
+/** The provider's events; when the turn's deadline aborts the request, ends with the deadline's error. */
+async function* completionWithinDeadline(
+  deps: AnswerDependencies,
+  request: ReturnType<typeof buildChatRequest>,
+): AsyncGenerator<CompletionEvent> {
+  try {
+    yield* runCompletion(deps.client, request, {
+      secrets: [deps.config.aimlApiKey],
+      idleTimeoutMs: deps.idleTimeoutMs,
+      ...(deps.signal ? { signal: deps.signal } : {}),
+    });
+  } catch (error) {
+    if (deps.signal?.aborted) throw deps.signal.reason;
+    throw error;
+  }
+}
+
+/** Appends the exchange while the turn still holds its conversation; false (logged) when it was not saved. */
+async function saveExchange(
+  deps: AnswerDependencies,
+  key: ConversationKey,
+  exchange: { user: string; assistant: string; model: string },
+): Promise<boolean> {
+  const conversation = conversationId(key);
+  try {
+    const saved = await deps.conversations.appendExchange(key, exchange, deps.lease);
+    if (!saved)
+      deps.logger.warn(
+        { conversation },
+        "did not save the exchange: the turn no longer holds its conversation's lock",
+      );
+    return saved;
+  } catch (error) {
+    deps.logger.error({ conversation, err: error }, "could not save the exchange");
+    return false;
   }
 }

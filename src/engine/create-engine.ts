@@ -3,14 +3,15 @@ import type OpenAI from "openai";
 import { commandFromMessage } from "../command-arguments.ts";
 import type { Config } from "../config.ts";
 import { ConversationStore } from "../context/conversation-store.ts";
-import { asParleyError, type ParleyError } from "../errors.ts";
+import { asParleyError, ParleyError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 import type { ModelCatalog } from "../models/catalog.ts";
+import type { ConversationLease } from "../store/locks.ts";
 import type { Stores } from "../store/open-stores.ts";
-import { conversationId, type Engine, type ReplyEvent, type Turn } from "../types.ts";
+import { historyUnreadable, storeUnreachable } from "../store/store-errors.ts";
+import { conversationId, type Engine, type ReplyEvent, type Turn, type TurnKind } from "../types.ts";
 import { UsageLedger } from "../usage/usage-ledger.ts";
 import { answerTurn } from "./answer.ts";
-import { KeyedMutex } from "./keyed-mutex.ts";
 import {
   ChannelSettings,
   helpCommand,
@@ -21,6 +22,19 @@ import {
 
 /** How long a platform event id is remembered for de-duplication. */
 const EVENT_MEMORY_MS = 24 * 60 * 60 * 1000;
+/** Longest a turn may run, waiting for its conversation included. */
+const TURN_DEADLINE_MS = 10 * 60 * 1000;
+/** How long a conversation's lock outlives a process that stopped renewing it (a crash). */
+const LOCK_LEASE_MS = 30_000;
+/** Turns that read or change a conversation's history, and so take its lock. */
+const CONVERSATION_KINDS: ReadonlySet<TurnKind> = new Set([
+  "ask",
+  "search",
+  "reason",
+  "mention",
+  "follow-up",
+  "reset",
+]);
 
 /** What the engine is built from. */
 export interface EngineDependencies {
@@ -33,6 +47,13 @@ export interface EngineDependencies {
   idleTimeoutMs?: number;
   /** The clock for usage periods. */
   now?: () => Date;
+  /**
+   * Longest a turn may run, waiting for its conversation included (default 10 min): then the provider request
+   * is aborted, an error is yielded and the conversation's lock is released.
+   */
+  turnDeadlineMs?: number;
+  /** How long a conversation's lock outlives a process that stopped renewing it (default 30 s). */
+  lockLeaseMs?: number;
 }
 
 /** Builds the engine. */
@@ -40,22 +61,29 @@ export function createEngine(deps: EngineDependencies): Engine {
   const conversations = new ConversationStore(deps.stores.history);
   const usage = new UsageLedger(deps.stores.counters, deps.now);
   const settings = new ChannelSettings(deps.stores.settings);
-  const turnsInOrder = new KeyedMutex();
+  const turnDeadlineMs = deps.turnDeadlineMs ?? TURN_DEADLINE_MS;
+  const leaseMs = deps.lockLeaseMs ?? LOCK_LEASE_MS;
 
-  async function* runTurn(received: Turn): AsyncGenerator<ReplyEvent> {
-    const turn = commandFromMessage(received);
+  async function* runTurn(
+    turn: Turn,
+    context: { logger: Logger; lease?: ConversationLease; signal: AbortSignal },
+  ): AsyncGenerator<ReplyEvent> {
     switch (turn.kind) {
       case "help":
         yield done(helpCommand(deps.config));
         return;
       case "model":
-        yield done(await modelCommand(turn, { config: deps.config, settings, catalog: deps.catalog }));
+        yield done(
+          await storeCommand(() =>
+            modelCommand(turn, { config: deps.config, settings, catalog: deps.catalog }),
+          ),
+        );
         return;
       case "usage":
-        yield done(await usageCommand(turn, usage));
+        yield done(await storeCommand(() => usageCommand(turn, usage)));
         return;
       case "reset":
-        yield done(await resetCommand(turn, conversations));
+        yield done(await storeCommand(() => resetCommand(turn, conversations)));
         return;
       default:
         yield* answerTurn(turn, {
@@ -64,30 +92,57 @@ export function createEngine(deps: EngineDependencies): Engine {
           client: deps.client,
           conversations,
           usage,
-          logger: deps.logger,
+          logger: context.logger,
           channelModel: (key) => settings.chatModel(key),
           idleTimeoutMs: deps.idleTimeoutMs ?? 180_000,
+          ...(context.lease ? { lease: context.lease } : {}),
+          signal: context.signal,
         });
     }
   }
 
   return {
-    async *reply(turn) {
-      const conversation = conversationId(turn.key);
-      // Turns of one conversation run one after another so each sees the previous exchange.
-      const release = await turnsInOrder.acquire(conversation);
+    async *reply(received) {
+      const logger = received.requestId ? deps.logger.child({ requestId: received.requestId }) : deps.logger;
+      const conversation = conversationId(received.key);
+      const deadline = new AbortController();
+      let lease: ConversationLease | undefined;
+      // The deadline also frees the conversation when the consumer stops pulling events (the generator then
+      // sits at a yield, where its own `finally` cannot run).
+      const timer = setTimeout(() => {
+        deadline.abort(turnTimedOut(turnDeadlineMs));
+        logger.warn(
+          { conversation, turnDeadlineMs },
+          "turn deadline passed: stopped it and freed its conversation",
+        );
+        void lease?.release();
+      }, turnDeadlineMs);
+      timer.unref();
       let partialText = "";
+      let command: TurnKind = received.kind;
       try {
-        for await (const event of runTurn(turn)) {
+        const turn = commandFromMessage(received);
+        command = turn.kind;
+        // Turns of one conversation run one after another (across processes on Redis), so each sees the
+        // previous exchange; the lock is held until the consumer has shown the whole answer.
+        if (CONVERSATION_KINDS.has(turn.kind)) {
+          lease = await deps.stores.locks
+            .acquire(conversation, { leaseMs, signal: deadline.signal })
+            .catch((error: unknown) => {
+              throw error instanceof ParleyError ? error : historyUnreadable(error);
+            });
+        }
+        for await (const event of runTurn(turn, { logger, lease, signal: deadline.signal })) {
           if (event.type === "text") partialText += event.delta;
           yield event;
         }
       } catch (thrown) {
         const error = asParleyError(thrown);
-        logFailure(deps.logger, error, conversation, turn.kind);
+        logFailure(logger, error, conversation, command);
         yield { type: "error", error, partialText };
       } finally {
-        release();
+        clearTimeout(timer);
+        await lease?.release();
       }
     },
     async hasConversation(key) {
@@ -100,6 +155,24 @@ export function createEngine(deps: EngineDependencies): Engine {
       return deps.config.allowedModels;
     },
   };
+}
+
+/** Runs a command that reads or writes the store; a store failure becomes one clear sentence. */
+async function storeCommand(command: () => Promise<string>): Promise<string> {
+  try {
+    return await command();
+  } catch (error) {
+    throw error instanceof ParleyError ? error : storeUnreachable(error);
+  }
+}
+
+/** The error of a turn stopped by its overall deadline. */
+function turnTimedOut(turnDeadlineMs: number): ParleyError {
+  const minutes = Math.max(1, Math.round(turnDeadlineMs / 60_000));
+  return new ParleyError(
+    "turn_timeout",
+    `This answer took longer than parley allows (${minutes} min) and was stopped; try again, perhaps with a shorter question.`,
+  );
 }
 
 function done(text: string): ReplyEvent {

@@ -17,6 +17,8 @@ export interface CompletionOptions {
   secrets: readonly string[];
   /** A stream that sends nothing for this long counts as broken. */
   idleTimeoutMs: number;
+  /** Aborts the request (the turn's overall deadline). */
+  signal?: AbortSignal;
 }
 
 /** Streams (or, for `stream: false`, fetches) one answer; throws ParleyError on failure. */
@@ -28,7 +30,7 @@ export async function* runCompletion(
   const context = { model: request.model, secrets: options.secrets };
   if (!request.stream) {
     const completion = await client.chat.completions
-      .create({ ...request, stream: false })
+      .create({ ...request, stream: false }, { signal: options.signal })
       .catch((error: unknown) => {
         throw toProviderError(error, context);
       });
@@ -63,7 +65,7 @@ export async function* runCompletion(
     armIdleTimer();
     const stream = await client.chat.completions.create(
       { ...request, stream: true },
-      { signal: abort.signal },
+      { signal: options.signal ? AbortSignal.any([abort.signal, options.signal]) : abort.signal },
     );
     for await (const chunk of stream) {
       armIdleTimer();

@@ -1,5 +1,6 @@
-// Counters that several processes can add to at once without losing updates: SQLite upserts or Redis HINCRBYFLOAT.
+// Counters that several processes can add to at once without losing updates: SQLite upserts or a Redis script.
 import type { DatabaseSync } from "node:sqlite";
+import type { RedisScriptClient } from "./redis-keys.ts";
 
 /** Named numbers under one key, added to atomically. */
 export interface Counters {
@@ -32,7 +33,7 @@ export function sqliteCounters(database: DatabaseSync): Counters {
           upsert.run(key, field, amount, now + ttlMs, now);
         database.exec("COMMIT");
       } catch (error) {
-        database.exec("ROLLBACK");
+        if (database.isTransaction) database.exec("ROLLBACK");
         throw error;
       }
       additionsSinceSweep += 1;
@@ -48,26 +49,30 @@ export function sqliteCounters(database: DatabaseSync): Counters {
   };
 }
 
+// KEYS: the hash. ARGV: ttlMs, then field and amount pairs.
+const ADD = `
+for index = 2, #ARGV - 1, 2 do redis.call('HINCRBYFLOAT', KEYS[1], ARGV[index], ARGV[index + 1]) end
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+return 1`;
+
 /** The part of a node-redis client the counters use. */
-export interface RedisCounterClient {
-  multi(): {
-    hIncrByFloat(key: string, field: string, amount: number): unknown;
-    pExpire(key: string, milliseconds: number): unknown;
-    exec(): Promise<unknown>;
-  };
+export interface RedisCounterClient extends RedisScriptClient {
   hGetAll(key: string): Promise<Record<string, string>>;
 }
 
-/** Counters as Redis hashes, changed in one MULTI so a reader never sees half an addition. */
+/** Counters as Redis hashes, changed by one script so a reader never sees half an addition. */
 export function redisCounters(client: RedisCounterClient): Counters {
   const redisKey = (key: string) => `parley:counters:${key}`;
   return {
     async add(key, amounts, ttlMs) {
-      const transaction = client.multi();
-      for (const [field, amount] of Object.entries(amounts))
-        transaction.hIncrByFloat(redisKey(key), field, amount);
-      transaction.pExpire(redisKey(key), ttlMs);
-      await transaction.exec();
+      // A script rather than MULTI: node-redis sends MULTI past its offline check and command timeout.
+      await client.eval(ADD, {
+        keys: [redisKey(key)],
+        arguments: [
+          String(ttlMs),
+          ...Object.entries(amounts).flatMap(([field, amount]) => [field, String(amount)]),
+        ],
+      });
     },
     async read(key) {
       const fields = await client.hGetAll(redisKey(key));

@@ -13,11 +13,14 @@ export class SqliteDatabase {
   readonly database: DatabaseSync;
   private writesSinceSweep = 0;
 
-  constructor(filePath: string) {
+  /** `busyTimeoutMs`: how long a statement waits for another connection's lock before failing (default 2 s). */
+  constructor(filePath: string, options: { busyTimeoutMs?: number } = {}) {
     if (filePath !== ":memory:") mkdirSync(dirname(filePath), { recursive: true });
     this.database = new DatabaseSync(filePath);
-    // WAL lets readers and the writer work side by side; busy_timeout rides out a second process briefly.
-    this.database.exec("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000;");
+    // WAL lets readers and the writer work side by side; busy_timeout rides out another connection briefly, and
+    // stays short because node:sqlite waits synchronously, holding up the whole process.
+    const busyTimeoutMs = Math.max(0, Math.floor(options.busyTimeoutMs ?? 2000));
+    this.database.exec(`PRAGMA journal_mode = WAL; PRAGMA busy_timeout = ${busyTimeoutMs};`);
     this.database.exec(
       "CREATE TABLE IF NOT EXISTS keyv (key TEXT PRIMARY KEY, value TEXT NOT NULL, expires_at INTEGER)",
     );

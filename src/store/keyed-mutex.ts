@@ -1,6 +1,6 @@
 // Runs tasks that share a key one after another, and tasks with different keys side by side.
 
-/** A lock per key, held only in this process. */
+/** A lock per key, held only in this process; waiters enter in arrival order. */
 export class KeyedMutex {
   private readonly tails = new Map<string, Promise<unknown>>();
 
@@ -18,8 +18,12 @@ export class KeyedMutex {
     }
   }
 
-  /** Waits for the lock of `key`, returning a release function (for work that yields while holding it). */
-  async acquire(key: string): Promise<() => void> {
+  /**
+   * Waits for the lock of `key`, returning a release function (for work that yields while holding it).
+   * Rejects with the signal's reason when `signal` aborts first; the place in the queue is then given up.
+   */
+  async acquire(key: string, signal?: AbortSignal): Promise<() => void> {
+    signal?.throwIfAborted();
     let release!: () => void;
     const released = new Promise<void>((resolve) => {
       release = resolve;
@@ -32,7 +36,24 @@ export class KeyedMutex {
       entered();
       return released;
     });
-    await hasEntered;
+    if (!signal) {
+      await hasEntered;
+      return release;
+    }
+    let onAbort: (() => void) | undefined;
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(signal.reason);
+      signal.addEventListener("abort", onAbort, { once: true });
+    });
+    try {
+      await Promise.race([hasEntered, aborted]);
+    } catch (error) {
+      // Our task still runs when its turn comes, and passes straight through.
+      release();
+      throw error;
+    } finally {
+      if (onAbort) signal.removeEventListener("abort", onAbort);
+    }
     return release;
   }
 }

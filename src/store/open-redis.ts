@@ -1,0 +1,119 @@
+// The Redis store: fails fast while Redis is unreachable, reconnects by itself, logs each loss and recovery once.
+import KeyvRedis, { createClient } from "@keyv/redis";
+import Keyv from "keyv";
+import { ParleyError } from "../errors.ts";
+import { type Logger, silentLogger } from "../logger.ts";
+import { redisCounters } from "./counters.ts";
+import { CONVERSATION_TTL_MS } from "./history.ts";
+import type { StoreOptions, Stores } from "./open-stores.ts";
+import { redactUrl } from "./redact-url.ts";
+import { redisHistory } from "./redis-history.ts";
+import { redisLocks } from "./redis-locks.ts";
+
+/** Longest pause between two reconnection attempts. */
+const LONGEST_RECONNECT_PAUSE_MS = 2000;
+
+/** Connects to the Redis at `url` (waiting at most redisStartupTimeoutMs) and builds the store on it. */
+export async function openRedis(url: string, options: StoreOptions): Promise<Stores> {
+  const shownUrl = redactUrl(url);
+  const client = createClient({
+    url,
+    // Commands sent while disconnected fail at once instead of waiting, unbounded, for Redis to come back.
+    disableOfflineQueue: true,
+    commandOptions: { timeout: options.redisCommandTimeoutMs ?? 2000 },
+    socket: {
+      connectTimeout: options.redisConnectTimeoutMs ?? 2000,
+      reconnectStrategy: (retries: number) =>
+        Math.min(100 * 2 ** retries, LONGEST_RECONNECT_PAUSE_MS) + Math.floor(Math.random() * 100),
+    },
+  });
+  watchConnection(client, options.logger, shownUrl);
+  await connectWithin(client, options.redisStartupTimeoutMs ?? 10_000, shownUrl);
+
+  const namespace = (name: string) =>
+    new Keyv({
+      // The adapter's parameter type is wider in its generics than the client this options object infers.
+      store: new KeyvRedis(client as unknown as ConstructorParameters<typeof KeyvRedis>[0], {
+        namespace: name,
+        throwOnErrors: true,
+      }),
+      namespace: name,
+      useKeyPrefix: false,
+      throwOnErrors: true,
+    });
+  return {
+    history: redisHistory(client, namespace("history"), CONVERSATION_TTL_MS),
+    settings: namespace("settings"),
+    counters: redisCounters(client),
+    locks: redisLocks(client, options.logger ?? silentLogger()),
+    kind: "redis",
+    async ping() {
+      await client.ping();
+    },
+    async claimOnce(id, ttlMs) {
+      const answer = await client.set(`parley:claimed:${id}`, "1", {
+        condition: "NX",
+        expiration: { type: "PX", value: ttlMs },
+      });
+      return answer === "OK";
+    },
+    async close() {
+      if (!client.isOpen) return;
+      // A graceful close waits for Redis to answer; when it is gone, drop the socket instead.
+      if (client.isReady) await client.close();
+      else client.destroy();
+    },
+  };
+}
+
+/** The parts of a node-redis client its connection handling uses. */
+interface ConnectionControl {
+  on(event: "ready" | "error", listener: (error?: unknown) => void): unknown;
+  connect(): Promise<unknown>;
+  destroy(): void;
+}
+
+/** Logs "lost" when a working connection breaks and "recovered" when it works again, once per transition. */
+function watchConnection(client: ConnectionControl, logger: Logger | undefined, shownUrl: string): void {
+  let connected = false;
+  let everConnected = false;
+  client.on("ready", () => {
+    if (connected) return;
+    connected = true;
+    if (everConnected) logger?.info({ store: "redis", url: shownUrl }, "store connection recovered");
+    everConnected = true;
+  });
+  client.on("error", (error: unknown) => {
+    // node-redis emits every failed attempt; only the first after a working connection is news.
+    if (!connected) return;
+    connected = false;
+    logger?.warn(
+      { store: "redis", url: shownUrl, error: error instanceof Error ? error.message : String(error) },
+      "store connection lost; reconnecting",
+    );
+  });
+}
+
+/** Connects, or gives up after `timeoutMs` with a config error naming the (redacted) URL. */
+async function connectWithin(client: ConnectionControl, timeoutMs: number, shownUrl: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const connecting = client.connect();
+  const gaveUp = new Promise<"timeout">((resolve) => {
+    timer = setTimeout(() => resolve("timeout"), timeoutMs);
+  });
+  try {
+    const outcome = await Promise.race([connecting, gaveUp]);
+    if (outcome !== "timeout") return;
+    connecting.catch(() => undefined);
+    client.destroy();
+    throw new ParleyError(
+      "config",
+      `STORE_URL: could not connect to Redis at ${shownUrl} within ${timeoutMs} ms`,
+    );
+  } catch (error) {
+    if (error instanceof ParleyError) throw error;
+    throw new ParleyError("config", `STORE_URL: could not connect to Redis at ${shownUrl}`, { cause: error });
+  } finally {
+    clearTimeout(timer);
+  }
+}
