@@ -1,0 +1,81 @@
+// Every turn has an overall deadline: the provider request is stopped, the user told, the conversation freed.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openStores, type Stores } from "../../../src/store/open-stores.ts";
+import type { ReplyEvent } from "../../../src/types.ts";
+import { type FakeAimlApi, startFakeAimlApi } from "../../support/fake-aimlapi.ts";
+import { ask, engineOn, freshKey } from "./engine-on-store.ts";
+
+const directory = mkdtempSync(join(tmpdir(), "parley-deadline-"));
+let fake: FakeAimlApi;
+let stores: Stores;
+
+beforeAll(async () => {
+  fake = await startFakeAimlApi();
+  stores = await openStores(`sqlite://${join(directory, "parley.sqlite")}`);
+});
+afterAll(async () => {
+  await stores.close();
+  await fake.close();
+  rmSync(directory, { recursive: true, force: true });
+});
+
+const author = { id: "U1", displayName: "Ada", isBot: false };
+
+describe("the turn deadline", () => {
+  it("stops a provider that streams past it, says so, and frees the conversation", async () => {
+    const engine = engineOn(stores, fake, { turnDeadlineMs: 1_200 });
+    const key = freshKey("slow-provider");
+    fake.reset();
+    fake.enqueue({ text: "a".repeat(60), chunkSize: 2, chunkDelayMs: 100 });
+    const startedAtMs = Date.now();
+    const outcome = await ask(engine, "take your time", key);
+    expect(Date.now() - startedAtMs).toBeLessThan(2_000);
+    expect(outcome.error?.error.code).toBe("turn_timeout");
+    expect(outcome.error?.partialText.length).toBeGreaterThan(0);
+    expect(outcome.error?.partialText.length).toBeLessThan(60);
+    expect((await ask(engine, "quick one", key)).result?.text).toBe("Echo: Ada: quick one");
+    // The timed-out exchange was not stored; the one after it was.
+    expect(
+      fake
+        .chatRequests()[1]
+        ?.messages.slice(1)
+        .map((message) => message.content),
+    ).toEqual(["Ada: quick one"]);
+  });
+
+  it("frees the conversation even when the consumer stops reading the reply", async () => {
+    const engine = engineOn(stores, fake, { turnDeadlineMs: 400 });
+    const key = freshKey("abandoned");
+    fake.reset();
+    fake.enqueue({ text: "b".repeat(60), chunkSize: 2, chunkDelayMs: 100 });
+    const abandoned = engine.reply({ key, author, kind: "ask", text: "start" })[Symbol.asyncIterator]();
+    expect((await abandoned.next()).value?.type).toBe("text");
+    // Nobody pulls the abandoned reply again; after its deadline the next turn may run.
+    const startedAtMs = Date.now();
+    expect((await ask(engine, "anyone?", key)).result?.text).toBe("Echo: Ada: anyone?");
+    expect(Date.now() - startedAtMs).toBeLessThan(1_500);
+    await abandoned.return?.(undefined);
+  });
+
+  it("holds the conversation until the consumer has finished with the answer", async () => {
+    const engine = engineOn(stores, fake);
+    const key = freshKey("held-until-shown");
+    fake.reset();
+    const first = engine.reply({ key, author, kind: "ask", text: "first" })[Symbol.asyncIterator]();
+    let event: IteratorResult<ReplyEvent>;
+    do event = await first.next();
+    while (!event.done && event.value.type !== "done");
+    let secondFinished = false;
+    const second = ask(engine, "second", key).then((outcome) => {
+      secondFinished = true;
+      return outcome;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(secondFinished).toBe(false);
+    expect(await first.next()).toMatchObject({ done: true });
+    expect((await second).result?.text).toBe("Echo: Ada: second");
+  });
+});
