@@ -3,6 +3,7 @@ import KeyvRedis, { createClient } from "@keyv/redis";
 import Keyv from "keyv";
 import { ParleyError } from "../errors.ts";
 import { type Logger, silentLogger } from "../logger.ts";
+import { BoundedKeyvStore, boundedClient, withinMs } from "./bounded-redis.ts";
 import { redisCounters } from "./counters.ts";
 import { CONVERSATION_TTL_MS } from "./history.ts";
 import type { StoreOptions, Stores } from "./open-stores.ts";
@@ -20,7 +21,6 @@ export async function openRedis(url: string, options: StoreOptions): Promise<Sto
     url,
     // Commands sent while disconnected fail at once instead of waiting, unbounded, for Redis to come back.
     disableOfflineQueue: true,
-    commandOptions: { timeout: options.redisCommandTimeoutMs ?? 2000 },
     socket: {
       connectTimeout: options.redisConnectTimeoutMs ?? 2000,
       reconnectStrategy: (retries: number) =>
@@ -29,29 +29,34 @@ export async function openRedis(url: string, options: StoreOptions): Promise<Sto
   });
   watchConnection(client, options.logger, shownUrl);
   await connectWithin(client, options.redisStartupTimeoutMs ?? 10_000, shownUrl);
+  const commandTimeoutMs = options.redisCommandTimeoutMs ?? 2000;
+  const bounded = boundedClient(client, commandTimeoutMs);
 
   const namespace = (name: string) =>
     new Keyv({
       // The adapter's parameter type is wider in its generics than the client this options object infers.
-      store: new KeyvRedis(client as unknown as ConstructorParameters<typeof KeyvRedis>[0], {
-        namespace: name,
-        throwOnErrors: true,
-      }),
+      store: new BoundedKeyvStore(
+        new KeyvRedis(client as unknown as ConstructorParameters<typeof KeyvRedis>[0], {
+          namespace: name,
+          throwOnErrors: true,
+        }),
+        commandTimeoutMs,
+      ),
       namespace: name,
       useKeyPrefix: false,
       throwOnErrors: true,
     });
   return {
-    history: redisHistory(client, namespace("history"), CONVERSATION_TTL_MS),
+    history: redisHistory(bounded, namespace("history"), CONVERSATION_TTL_MS),
     settings: namespace("settings"),
-    counters: redisCounters(client),
-    locks: redisLocks(client, options.logger ?? silentLogger()),
+    counters: redisCounters(bounded),
+    locks: redisLocks(bounded, options.logger ?? silentLogger()),
     kind: "redis",
     async ping() {
-      await client.ping();
+      await bounded.ping();
     },
     async claimOnce(id, ttlMs) {
-      const answer = await client.set(`parley:claimed:${id}`, "1", {
+      const answer = await bounded.set(`parley:claimed:${id}`, "1", {
         condition: "NX",
         expiration: { type: "PX", value: ttlMs },
       });
@@ -59,8 +64,8 @@ export async function openRedis(url: string, options: StoreOptions): Promise<Sto
     },
     async close() {
       if (!client.isOpen) return;
-      // A graceful close waits for Redis to answer; when it is gone, drop the socket instead.
-      if (client.isReady) await client.close();
+      // A graceful close waits for Redis to answer; when it is gone or frozen, drop the socket instead.
+      if (client.isReady) await withinMs(client.close(), commandTimeoutMs).catch(() => client.destroy());
       else client.destroy();
     },
   };

@@ -39,7 +39,7 @@ export interface StoreOptions {
   logger?: Logger;
   /** SQLite: how long a statement waits for another connection's lock (default 2000). */
   sqliteBusyTimeoutMs?: number;
-  /** Redis: how long one command may take before it fails (default 2000). */
+  /** Redis: how long one call may wait for Redis to answer before it fails (default 2000). */
   redisCommandTimeoutMs?: number;
   /** Redis: how long one connection attempt may take (default 2000). */
   redisConnectTimeoutMs?: number;

@@ -1,5 +1,6 @@
 // Store failures against a real redis-server the test kills: reads fail fast and loudly, writes fail without
 // losing the answer, and the store comes back by itself.
+import { createClient } from "@keyv/redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStores, type Stores } from "../../../src/store/open-stores.ts";
 import { ANSWER_NOT_SAVED_NOTE } from "../../../src/store/store-errors.ts";
@@ -109,15 +110,17 @@ describe("a Redis store that dies and comes back", () => {
     const id = conversationId(key);
     expect((await ask(engine, "first", key)).result).toBeDefined();
     // Something else wrote a value of the wrong type where the messages live: LRANGE fails with WRONGTYPE.
-    const other = await openStores(redis.url);
-    await other.settings.store.client.set(`parley:messages:{${id}}`, "not a list");
+    const other = await createClient({ url: redis.url }).connect();
+    await other.set(`parley:messages:{${id}}`, "not a list");
+    const metaBefore = await other.hGetAll(`parley:conversation:{${id}}`);
     fake.reset();
 
     const outcome = await ask(engine, "second", key);
 
     expect(outcome.error?.error.code).toBe("store_unavailable");
     expect(fake.chatRequests()).toHaveLength(0);
-    expect(await other.settings.store.client.get(`parley:messages:{${id}}`)).toBe("not a list");
+    expect(await other.get(`parley:messages:{${id}}`)).toBe("not a list");
+    expect(await other.hGetAll(`parley:conversation:{${id}}`)).toEqual(metaBefore);
     await other.close();
   });
 });
