@@ -1,4 +1,4 @@
-// The store seam on both backends: history survives a restart, event ids are claimed once.
+// The store seam on both backends: history survives a restart and is appended atomically, event ids are claimed once.
 import { mkdtempSync, rmSync } from "node:fs";
 import { createConnection } from "node:net";
 import { tmpdir } from "node:os";
@@ -103,4 +103,43 @@ describe.each(backends)("$name store", ({ url, enabled }) => {
     expect(await two.counters.read("never-written")).toEqual({});
     await Promise.all([one.close(), two.close()]);
   });
+
+  it.skipIf(!enabled)(
+    "appends exchanges from two connections at once, each whole and none lost",
+    async () => {
+      const storeUrl = url();
+      const [one, two] = await Promise.all([openStores(storeUrl), openStores(storeUrl)]);
+      const id = `appends-${Date.now()}-${Math.random()}`;
+      const options = { model: "m", maxMessages: 200, ttlMs: 60_000 };
+      const results = await Promise.all(
+        Array.from({ length: 60 }, (_, index) =>
+          (index % 2 === 0 ? one : two).history.append(
+            id,
+            [
+              { role: "user", content: `question ${index}`, tokens: 2 },
+              { role: "assistant", content: `answer ${index}`, tokens: 2 },
+            ],
+            options,
+          ),
+        ),
+      );
+      expect(results.every(Boolean)).toBe(true);
+      const messages = (await one.history.read(id, 200))?.messages ?? [];
+      expect(messages).toHaveLength(120);
+      for (let index = 0; index < messages.length; index += 2)
+        expect(messages[index + 1]?.content).toBe(messages[index]?.content.replace("question", "answer"));
+      // Reads return only the tail asked for; appends beyond the bound drop the oldest messages.
+      expect((await two.history.read(id, 4))?.messages).toEqual(messages.slice(-4));
+      await one.history.append(id, [{ role: "user", content: "newest", tokens: 1 }], {
+        ...options,
+        maxMessages: 3,
+      });
+      expect((await two.history.read(id, 200))?.messages.map((message) => message.content)).toEqual([
+        messages.at(-2)?.content,
+        messages.at(-1)?.content,
+        "newest",
+      ]);
+      await Promise.all([one.close(), two.close()]);
+    },
+  );
 });
