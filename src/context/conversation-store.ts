@@ -34,6 +34,11 @@ export class ConversationStore {
     return { ...record, messages: withinTokenBound(record.messages) };
   }
 
+  /** True when parley opened this conversation (reads no messages). Rejects when the store fails. */
+  async has(key: ConversationKey): Promise<boolean> {
+    return (await this.history.read(conversationId(key), 0)) !== undefined;
+  }
+
   /**
    * Appends one exchange atomically (older messages beyond the bound are dropped in the same step).
    * With a lease, writes only while it still holds the conversation's lock: false means nothing was written.
@@ -64,7 +69,7 @@ export class ConversationStore {
   /** Forgets a conversation's messages (/reset), keeping the thread parley's; false when there was nothing. */
   async forget(key: ConversationKey): Promise<boolean> {
     // Reading first also brings a conversation stored by an earlier release into the current layout.
-    if (!(await this.load(key))) return false;
+    if (!(await this.has(key))) return false;
     return this.history.clear(conversationId(key), CONVERSATION_TTL_MS);
   }
 }

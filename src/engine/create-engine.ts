@@ -146,7 +146,7 @@ export function createEngine(deps: EngineDependencies): Engine {
       }
     },
     async hasConversation(key) {
-      return (await conversations.load(key)) !== undefined;
+      return conversations.has(key);
     },
     async claimEvent(platform, eventId) {
       return deps.stores.claimOnce(`event:${platform}:${eventId}`, EVENT_MEMORY_MS);

@@ -33,7 +33,10 @@ export interface AppendOptions {
 
 /** Conversation histories, one per conversation id, written without reading the whole history back. */
 export interface HistoryStore {
-  /** The conversation's last `maxMessages` messages and its model, or undefined when it was never opened. */
+  /**
+   * The conversation's last `maxMessages` messages (none for 0) and its model, or undefined when it was never
+   * opened.
+   */
   read(id: string, maxMessages: number): Promise<HistoryRecord | undefined>;
   /**
    * Adds `messages` at the end in one atomic step, trims to `maxMessages`, records the model and refreshes the

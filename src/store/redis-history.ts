@@ -7,7 +7,9 @@ import { lockKey, messagesKey, metaKey, type RedisScriptClient } from "./redis-k
 const READ = `
 local meta = redis.call('HGETALL', KEYS[1])
 if #meta == 0 then return false end
-return {meta, redis.call('LRANGE', KEYS[2], -tonumber(ARGV[1]), -1)}`;
+local count = tonumber(ARGV[1])
+if count < 1 then return {meta, {}} end
+return {meta, redis.call('LRANGE', KEYS[2], -count, -1)}`;
 
 // KEYS: lock, meta, messages. ARGV: token ('' for none), maxMessages, ttlMs, model, nowMs, messages...
 const APPEND = `
