@@ -61,6 +61,7 @@ export class BoundedKeyvStore extends EventEmitter implements KeyvStoreAdapter {
   }
 
   async has(key: string): Promise<boolean> {
+    if (this.inner.has) return withinMs(this.inner.has(key), this.timeoutMs);
     return (await this.get(key)) !== undefined;
   }
 }

@@ -49,8 +49,18 @@ describe("a SQLite file locked by another connection", () => {
     const reset = await collect(
       engine.reply({ key, author: { id: "U1", displayName: "Ada", isBot: false }, kind: "reset", text: "" }),
     );
+    // The settings namespace is a keyv: its write fails loudly too, instead of answering "From now on…".
+    const modelChange = await collect(
+      engine.reply({
+        key,
+        author: { id: "U1", displayName: "Ada", isBot: false },
+        kind: "model",
+        text: engine.allowedModels()[0] ?? "",
+      }),
+    );
     release();
 
+    expect(modelChange.error?.error.code).toBe("store_unavailable");
     // WAL readers are not blocked by a writer: the history was read, the answer given, only saving failed.
     expect(locked.result?.text).toBe("Echo: Ada: four");
     expect(locked.result?.notes).toContain(ANSWER_NOT_SAVED_NOTE);
