@@ -49,6 +49,12 @@ export interface Turn {
   /** Named command options (`model`, `effort`, `name`), as typed by the user. */
   options?: Record<string, string | undefined>;
   attachments?: Attachment[];
+  /**
+   * Where the exchange is remembered when that is only known after the answer started: a Discord mention whose
+   * thread could not be opened is answered in the channel, so its exchange belongs to the conversation its
+   * follow-ups (replies in the channel) will continue. Default: `key`.
+   */
+  historyKey?: Promise<ConversationKey>;
   /** How to download `attachments`; without it attachments are skipped with a note. */
   readAttachment?: AttachmentReader;
   /** Identifies this turn in every log line it causes, from the adapter through the engine to the provider. */

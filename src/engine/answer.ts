@@ -28,6 +28,8 @@ export interface AnswerDependencies {
   lease?: ConversationLease;
   /** Aborts at the turn's deadline; its reason is the error the turn ends with. */
   signal?: AbortSignal;
+  /** Takes another conversation's lock, for an exchange saved elsewhere than the turn's key (`Turn.historyKey`). */
+  leaseFor(key: ConversationKey): Promise<ConversationLease>;
 }
 
 /** Streams the answer to an ask, search, reason, mention or follow-up. Throws ParleyError on failure. */
@@ -101,7 +103,7 @@ export async function* answerTurn(turn: Turn, deps: AnswerDependencies): AsyncGe
       ? `${event.text}\n\nSources:\n${event.citations.map((source, index) => `${index + 1}. ${source.url}`).join("\n")}`
       : event.text;
     // The answer is complete: a store failure must not take it from the user, only be logged and noted.
-    const saved = await saveExchange(deps, turn.key, {
+    const saved = await saveExchange(deps, await historyKeyOf(turn), {
       user: storedUser,
       assistant: storedAnswer,
       model: route.model,
@@ -150,6 +152,12 @@ async function* completionWithinDeadline(
   }
 }
 
+/** The conversation the turn's exchange belongs to: `historyKey` once the adapter knows it, else the turn's key. */
+async function historyKeyOf(turn: Turn): Promise<ConversationKey> {
+  if (!turn.historyKey) return turn.key;
+  return turn.historyKey.catch(() => turn.key);
+}
+
 /** Appends the exchange while the turn still holds its conversation; false (logged) when it was not saved. */
 async function saveExchange(
   deps: AnswerDependencies,
@@ -157,8 +165,12 @@ async function saveExchange(
   exchange: { user: string; assistant: string; model: string },
 ): Promise<boolean> {
   const conversation = conversationId(key);
+  // Saved elsewhere than the turn's own conversation: that conversation's turns must not interleave with it.
+  const elsewhere = deps.lease !== undefined && deps.lease.id !== conversation;
+  let lease = deps.lease;
   try {
-    const saved = await deps.conversations.appendExchange(key, exchange, deps.lease);
+    if (elsewhere) lease = await deps.leaseFor(key);
+    const saved = await deps.conversations.appendExchange(key, exchange, lease);
     if (!saved)
       deps.logger.warn(
         { conversation },
@@ -168,5 +180,7 @@ async function saveExchange(
   } catch (error) {
     deps.logger.error({ conversation, err: error }, "could not save the exchange");
     return false;
+  } finally {
+    if (elsewhere) await lease?.release();
   }
 }

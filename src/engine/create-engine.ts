@@ -97,6 +97,8 @@ export function createEngine(deps: EngineDependencies): Engine {
           idleTimeoutMs: deps.idleTimeoutMs ?? 180_000,
           ...(context.lease ? { lease: context.lease } : {}),
           signal: context.signal,
+          leaseFor: (key) =>
+            deps.stores.locks.acquire(conversationId(key), { leaseMs, signal: context.signal }),
         });
     }
   }
