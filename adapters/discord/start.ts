@@ -81,7 +81,10 @@ export async function startDiscordAdapter(options: DiscordAdapterOptions): Promi
     clock,
     botUserId: () => client.user?.id,
     resolveChannel: (channelId) => resolveChannel(client, channelId),
-    readAttachment: createAttachmentReader(options.fetch),
+    readAttachment: createAttachmentReader({
+      apiUrl: config.discord.apiUrl,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    }),
     ...(options.typingIntervalMs ? { typingIntervalMs: options.typingIntervalMs } : {}),
   });
   // Discord's own JSON, before discord.js reshapes it: the parse functions stay pure over plain payloads.
