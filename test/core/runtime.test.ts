@@ -1,13 +1,18 @@
 // The Node.js floor in `engines` matches the features parley runs on, and `npm test` runs on the pinned Node.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import {
+  compareVersions as compare,
+  parseRange,
+  parseVersion,
+  satisfies,
+  type Version,
+} from "../support/node-versions.ts";
 
 const manifest = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
   devDependencies: Record<string, string>;
   engines: { node: string };
 };
-
-type Version = [major: number, minor: number, patch: number];
 
 /**
  * The first release of each release line where a feature parley needs works without a flag (from the history
@@ -20,42 +25,6 @@ const FEATURE_FIRST_VERSIONS: Record<string, Record<number, Version>> = {
   // The default store: `node:sqlite` without --experimental-sqlite (nodejs/node#55890).
   "node:sqlite": { 22: [22, 13, 0], 23: [23, 4, 0], 24: [24, 0, 0] },
 };
-
-function parseVersion(text: string): Version {
-  const match = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?$/.exec(text.trim());
-  if (!match) throw new Error(`not a version: ${text}`);
-  return [Number(match[1]), Number(match[2] ?? 0), Number(match[3] ?? 0)];
-}
-
-function compare(left: Version, right: Version): number {
-  return left[0] - right[0] || left[1] - right[1] || left[2] - right[2];
-}
-
-/** One `||` alternative of an engines range: the lowest version it admits and the first it excludes. */
-interface Alternative {
-  from: Version;
-  below?: Version;
-}
-
-/** Reads the subset of semver ranges engines may use here: `^x.y.z`, `>=x.y.z`, `>=a <b`, joined by `||`. */
-function parseRange(range: string): Alternative[] {
-  return range.split("||").map((part) => {
-    const caret = /^\s*\^(\S+)\s*$/.exec(part);
-    if (caret?.[1]) {
-      const from = parseVersion(caret[1]);
-      return { from, below: [from[0] + 1, 0, 0] };
-    }
-    const bounded = /^\s*>=\s*(\S+)(?:\s+<\s*(\S+))?\s*$/.exec(part);
-    if (!bounded?.[1]) throw new Error(`engines uses a form this test does not read: "${part.trim()}"`);
-    return { from: parseVersion(bounded[1]), ...(bounded[2] ? { below: parseVersion(bounded[2]) } : {}) };
-  });
-}
-
-function satisfies(version: Version, range: string): boolean {
-  return parseRange(range).some(
-    ({ from, below }) => compare(version, from) >= 0 && (!below || compare(version, below) < 0),
-  );
-}
 
 /** The first version of `major` that has every feature unflagged; undefined when that line never has them all. */
 function firstWorkingVersion(major: number): Version | undefined {
