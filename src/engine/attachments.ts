@@ -1,4 +1,5 @@
 // Decides what a turn's files become: images for vision models, small text files as text, the rest a note.
+import type { Logger } from "../logger.ts";
 import type { Attachment, AttachmentReader } from "../types.ts";
 import { DownloadRefusedError, DownloadTooLargeError } from "./download-capped.ts";
 
@@ -25,11 +26,15 @@ export interface PreparedAttachments {
   notes: string[];
 }
 
-/** Reads the attachments a model can use; never throws (a failed or refused download becomes a note). */
+/**
+ * Reads the attachments a model can use; never throws: a failed or refused download becomes a note for the user,
+ * and a line in `logger` when one is given.
+ */
 export async function prepareAttachments(
   attachments: readonly Attachment[],
   read: AttachmentReader | undefined,
   modelSupportsVision: boolean,
+  logger?: Logger,
 ): Promise<PreparedAttachments> {
   const prepared: PreparedAttachments = { imageUrls: [], textBlocks: [], notes: [] };
   const budget = { remainingBytes: MAX_TURN_ATTACHMENT_BYTES };
@@ -38,7 +43,11 @@ export async function prepareAttachments(
     const isImage = attachment.mimeType.startsWith("image/");
     const isText = TEXT_MIME.test(attachment.mimeType) || TEXT_EXTENSION.test(attachment.name);
     // Declared sizes may only rule a file out: the download itself enforces every limit again.
-    const skip = (why: string) => prepared.notes.push(`Skipped ${attachment.name}: ${why}`);
+    const skip = (why: string, error?: unknown) => {
+      prepared.notes.push(`Skipped ${attachment.name}: ${why}`);
+      if (error !== undefined)
+        logger?.warn({ file: attachment.name, err: error }, "attachment not downloaded");
+    };
     if (!read) {
       skip("files cannot be read here.");
     } else if (isImage) {
@@ -84,7 +93,7 @@ async function download(
   kindMaxBytes: number,
   tooLargeNote: string,
   budget: { remainingBytes: number },
-  skip: (why: string) => void,
+  skip: (why: string, error?: unknown) => void,
 ): Promise<Uint8Array | undefined> {
   const maxBytes = Math.min(kindMaxBytes, budget.remainingBytes);
   if (maxBytes <= 0) {
@@ -101,11 +110,11 @@ async function download(
     if (error instanceof DownloadTooLargeError) {
       // The download stopped once the limit was passed: that much was received and counts against the turn.
       budget.remainingBytes -= maxBytes;
-      skip(maxBytes < kindMaxBytes ? TURN_BUDGET_SPENT : tooLargeNote);
+      skip(maxBytes < kindMaxBytes ? TURN_BUDGET_SPENT : tooLargeNote, error);
     } else if (error instanceof DownloadRefusedError) {
-      skip("it is not on a host parley downloads from.");
+      skip("it is not on a host parley downloads from.", error);
     } else {
-      skip("it could not be downloaded.");
+      skip("it could not be downloaded.", error);
     }
     return undefined;
   }

@@ -1,7 +1,9 @@
 // Files on a turn: images go to vision models, small text files become text, anything else is skipped with a note.
+import { Writable } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { createAttachmentReader } from "../../../adapters/discord/attachments.ts";
 import { MAX_IMAGES_PER_TURN, prepareAttachments } from "../../../src/engine/attachments.ts";
+import { createLogger } from "../../../src/logger.ts";
 import type { Attachment } from "../../../src/types.ts";
 import { type EngineHarness, startEngineHarness } from "../../support/engine-harness.ts";
 import { type FileRoute, type FileServer, settled, startFileServer } from "../../support/file-server.ts";
@@ -34,6 +36,16 @@ const attachments: Attachment[] = [
   { name: "movie.mp4", url: "https://files.test/movie.mp4", mimeType: "video/mp4", sizeBytes: 5_000 },
   { name: "gone.md", url: "https://files.test/gone.md", mimeType: "text/markdown", sizeBytes: 10 },
 ];
+
+/** A log destination that keeps each line. */
+function logTo(lines: string[]): Writable {
+  return new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+}
 
 async function startTestHarness(): Promise<EngineHarness> {
   harness = await startEngineHarness();
@@ -157,6 +169,7 @@ describe("attachments", () => {
       totalBytes,
       declaredBytes: totalBytes,
     });
+    const logLines: string[] = [];
     const { server, read, file } = await discordFiles({
       "/a.png": image(12 * MB),
       "/b.png": image(12 * MB),
@@ -172,6 +185,7 @@ describe("attachments", () => {
       ],
       read,
       true,
+      createLogger("debug", logTo(logLines)),
     );
     expect(prepared.imageUrls).toHaveLength(2);
     expect(prepared.notes).toEqual([
@@ -184,6 +198,15 @@ describe("attachments", () => {
       { path: "/a.png", closedEarly: false },
       { path: "/b.png", closedEarly: false },
       { path: "/liar.png", closedEarly: true },
+    ]);
+    // c.png was ruled out by its declared size (nothing went wrong); liar.png's aborted download is logged.
+    expect(logLines.map((line) => JSON.parse(line) as Record<string, unknown>)).toMatchObject([
+      {
+        level: 40,
+        file: "liar.png",
+        msg: "attachment not downloaded",
+        err: { type: "DownloadTooLargeError" },
+      },
     ]);
   });
 });
