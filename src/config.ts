@@ -130,7 +130,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       const name = String(issue.path[0] ?? "environment");
       const value = env[name];
       // Never echo secrets back; other values help the admin spot the typo.
-      const shown = value && !/TOKEN|KEY|SECRET/.test(name) ? `, got "${value}"` : "";
+      const shown = value && !/TOKEN|KEY|SECRET/.test(name) ? `, got "${withoutCredentials(value)}"` : "";
       return `${name}: ${issue.message}${shown}`;
     });
     throw new ParleyError("config", `Configuration problems:\n${problems.join("\n")}`);
@@ -167,6 +167,21 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     },
     ...(vars.METRICS_PORT === undefined ? {} : { metricsPort: vars.METRICS_PORT }),
   };
+}
+
+/**
+ * A URL (or URL-like value) with its user and password replaced by `***`, so it can be shown or logged:
+ * `redis://default:secret@redis:6379` → `redis://***@redis:6379`. Everything up to the last `@` counts as
+ * credentials, since a password typed without percent-encoding may itself hold `@`, `/` or `:`; a password
+ * passed as a query parameter is hidden too.
+ */
+export function withoutCredentials(value: string): string {
+  return value
+    .replace(
+      /^([a-z][a-z0-9+.-]*:\/\/)?.*@/is,
+      (_credentials, scheme: string | undefined) => `${scheme ?? ""}***@`,
+    )
+    .replace(/([?&](?:password|pass|pwd|secret|token)=)[^&#]*/gi, "$1***");
 }
 
 /** The process environment with `.env` (when present) filled in underneath: real variables win. */

@@ -30,8 +30,11 @@ export interface Attachment {
   sizeBytes: number;
 }
 
-/** Downloads an attachment's bytes; adapters add whatever authorisation their platform needs. */
-export type AttachmentReader = (attachment: Attachment) => Promise<Uint8Array>;
+/**
+ * Downloads an attachment's bytes; adapters add whatever authorisation their platform needs. Never returns more
+ * than `maxBytes`: a larger file is aborted while downloading with a DownloadTooLargeError.
+ */
+export type AttachmentReader = (attachment: Attachment, maxBytes: number) => Promise<Uint8Array>;
 
 /** The command names of the registry. */
 export type CommandName = "ask" | "search" | "reason" | "model" | "reset" | "usage" | "help";

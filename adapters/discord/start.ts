@@ -11,6 +11,7 @@ import { errorForLog, withoutTokens } from "./log-error.ts";
 import { createMessageHandler } from "./messages.ts";
 import type { ChannelFacts, CommandInteractionPayload, MessagePayload } from "./payloads.ts";
 import { publishCommands } from "./publish-commands.ts";
+import { shardOptions } from "./shard-options.ts";
 
 /** What the Discord adapter needs; everything after `logger` is for tests. */
 export interface DiscordAdapterOptions {
@@ -52,6 +53,7 @@ export async function startDiscordAdapter(options: DiscordAdapterOptions): Promi
     // DM channels are not cached before their first message; without these partials DMs are dropped.
     partials: [Partials.Channel, Partials.Message],
     rest: { api: config.discord.apiUrl },
+    ...shardOptions(config.discord.shards),
     // A second guard: every message body sets allowed_mentions itself (see message-body.ts).
     allowedMentions: { parse: [], repliedUser: false },
   });
@@ -81,7 +83,10 @@ export async function startDiscordAdapter(options: DiscordAdapterOptions): Promi
     clock,
     botUserId: () => client.user?.id,
     resolveChannel: (channelId) => resolveChannel(client, channelId),
-    readAttachment: createAttachmentReader(options.fetch),
+    readAttachment: createAttachmentReader({
+      apiUrl: config.discord.apiUrl,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    }),
     ...(options.typingIntervalMs ? { typingIntervalMs: options.typingIntervalMs } : {}),
   });
   // Discord's own JSON, before discord.js reshapes it: the parse functions stay pure over plain payloads.

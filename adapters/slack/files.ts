@@ -1,9 +1,7 @@
 // Files shared in Slack: parsed into Attachments, and downloaded with the bot token (sent to Slack's hosts only).
+import { downloadCapped } from "../../src/engine/download-capped.ts";
 import type { Attachment, AttachmentReader } from "../../src/types.ts";
 import { type JsonRecord, numberField, recordsField, stringField } from "./json-fields.ts";
-
-/** Largest file downloaded, whatever the engine asks for (the engine's own limits are lower). */
-const MAX_DOWNLOAD_BYTES = 25 * 1024 * 1024;
 
 /** The Attachments of a message event's `files`; files Slack hides or deleted (no url_private) are left out. */
 export function parseSlackFiles(event: JsonRecord): Attachment[] {
@@ -42,26 +40,19 @@ export function isTrustedFileHost(url: string, apiUrl: string): boolean {
 
 /** Downloads url_private files with `Authorization: Bearer <bot token>`; refuses any other host. */
 export function createSlackFileReader(options: SlackFileReaderOptions): AttachmentReader {
-  const fetchFile = options.fetch ?? fetch;
-  return async (attachment) => {
-    if (!isTrustedFileHost(attachment.url, options.apiUrl)) {
-      throw new Error(`refusing to send the Slack token to ${new URL(attachment.url).hostname}`);
-    }
-    const response = await fetchFile(attachment.url, {
+  return (attachment, maxBytes) =>
+    downloadCapped({
+      url: attachment.url,
+      maxBytes,
+      isTrustedUrl: (url) => isTrustedFileHost(url, options.apiUrl),
       headers: { Authorization: `Bearer ${options.botToken}` },
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      inspect: (response) => {
+        const contentType = response.headers.get("content-type") ?? "";
+        // Without the files:read scope Slack answers 200 with its sign-in page instead of the file.
+        if (contentType.startsWith("text/html") && !attachment.mimeType.startsWith("text/html")) {
+          throw new Error("Slack sent a web page instead of the file (is the files:read scope granted?)");
+        }
+      },
     });
-    if (!response.ok) throw new Error(`file download failed with HTTP ${response.status}`);
-    const contentType = response.headers.get("content-type") ?? "";
-    // Without the files:read scope Slack answers 200 with its sign-in page instead of the file.
-    if (contentType.startsWith("text/html") && !attachment.mimeType.startsWith("text/html")) {
-      throw new Error("Slack sent a web page instead of the file (is the files:read scope granted?)");
-    }
-    if (Number(response.headers.get("content-length") ?? 0) > MAX_DOWNLOAD_BYTES) {
-      await response.body?.cancel();
-      throw new Error("file larger than the download limit");
-    }
-    const bytes = new Uint8Array(await response.arrayBuffer());
-    if (bytes.byteLength > MAX_DOWNLOAD_BYTES) throw new Error("file larger than the download limit");
-    return bytes;
-  };
 }

@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import dotenv from "dotenv";
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config.ts";
+import { loadConfig, withoutCredentials } from "../../src/config.ts";
 import { ParleyError } from "../../src/errors.ts";
 
 describe("loadConfig", () => {
@@ -49,6 +49,42 @@ describe("loadConfig", () => {
     );
   });
 
+  it("shows a bad store or API URL without its user and password", () => {
+    const problemsOf = (env: Record<string, string>): string => {
+      try {
+        loadConfig({ AIML_API_KEY: "k", ...env });
+      } catch (error) {
+        return (error as ParleyError).userMessage;
+      }
+      throw new Error("expected a configuration problem");
+    };
+    const store = problemsOf({ STORE_URL: "postgres://admin:s3cret-pw@db.internal:5432/parley" });
+    expect(store).toContain(
+      'STORE_URL: expected sqlite://<file> or redis://host:port, got "postgres://***@db.internal:5432/parley"',
+    );
+    expect(store).not.toContain("s3cret-pw");
+    expect(store).not.toContain("admin");
+    // An unencoded @ or / in the password must not leave half of it behind.
+    const awkward = problemsOf({
+      AIML_BASE_URL: "ftp://user:p@ss/w0rd@proxy.example/v1",
+      STORE_URL: "mysql://:hunter2@h",
+    });
+    expect(awkward).toContain('AIML_BASE_URL: expected an http(s):// URL, got "ftp://***@proxy.example/v1"');
+    expect(awkward).toContain('got "mysql://***@h"');
+    expect(awkward).not.toMatch(/p@ss|w0rd|hunter2/);
+    expect(problemsOf({ DISCORD_API_URL: "discord.example/api?password=topsecret&v=10" })).toContain(
+      'got "discord.example/api?password=***&v=10"',
+    );
+  });
+
+  it("leaves values without credentials as they are", () => {
+    expect(withoutCredentials("redis://redis:6379")).toBe("redis://redis:6379");
+    expect(withoutCredentials("sqlite://data/parley.sqlite")).toBe("sqlite://data/parley.sqlite");
+    expect(withoutCredentials("rediss://default:pw@cache.example:6380/0")).toBe(
+      "rediss://***@cache.example:6380/0",
+    );
+  });
+
   it("reads MODEL_ALLOW as a comma list and Redis store URLs", () => {
     const config = loadConfig({
       AIML_API_KEY: "k",
@@ -76,11 +112,13 @@ describe("loadConfig", () => {
       "DISCORD_API_URL",
       "DISCORD_GUILD_ID",
       "REGISTER_COMMANDS",
+      "DISCORD_SHARDS",
       "SLACK_BOT_TOKEN",
       "SLACK_SIGNING_SECRET",
       "SLACK_APP_TOKEN",
       "SLACK_API_URL",
       "PORT",
+      "METRICS_PORT",
     ]);
     const config = loadConfig({ ...example, AIML_API_KEY: "k" });
     expect(config.discord.token).toBeUndefined();

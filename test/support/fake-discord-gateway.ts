@@ -1,4 +1,4 @@
-// The fake Discord gateway: HELLO, IDENTIFY, READY, GUILD_CREATE, heartbeat ACKs and dispatches over `ws`.
+// The fake Discord gateway: HELLO, IDENTIFY (sharded), READY, GUILD_CREATE, heartbeat ACKs and routed dispatches.
 import type { Server } from "node:http";
 import { type WebSocket, WebSocketServer } from "ws";
 
@@ -22,6 +22,18 @@ export interface GatewayOptions {
   guilds: () => Record<string, unknown>[];
   /** Records a protocol problem (a wrong token, an unknown opcode). */
   onViolation: (problem: string) => void;
+  /** GET /gateway/bot's `shards`: how many shards Discord recommends (default 1). */
+  recommendedShards?: number;
+  /** GET /gateway/bot's `session_start_limit.max_concurrency`: IDENTIFYs allowed per 5 s (default 1). */
+  maxConcurrency?: number;
+}
+
+/** A shard as IDENTIFY names it: [shard id, shard count]. */
+export type ShardTuple = [shardId: number, shardCount: number];
+
+/** The shard Discord sends a guild's events to: `(guild_id >> 22) % shard_count`. */
+export function shardOfGuild(guildId: string, shardCount: number): number {
+  return Number((BigInt(guildId) >> 22n) % BigInt(shardCount));
 }
 
 /** A running fake gateway. */
@@ -31,7 +43,14 @@ export interface FakeGateway {
   identifies: Record<string, unknown>[];
   /** The URL each client connected to (path and query). */
   connectionUrls: string[];
-  /** Sends a dispatch to every identified client. */
+  recommendedShards: number;
+  maxConcurrency: number;
+  /** The shard of every session identified so far, in order. */
+  identifiedShards(): ShardTuple[];
+  /**
+   * Sends a dispatch to every identified session of the shard it belongs to, as Discord does: a guild's events to
+   * `(guild_id >> 22) % shard_count`, direct messages and guild-less events to shard 0.
+   */
   dispatch(type: string, data: unknown): void;
   close(): void;
 }
@@ -40,6 +59,7 @@ interface Session {
   socket: WebSocket;
   sequence: number;
   identified: boolean;
+  shard: ShardTuple;
 }
 
 /** Serves the gateway on the HTTP server's port (any upgrade request). */
@@ -48,6 +68,8 @@ export function createFakeGateway(server: Server, url: string, options: GatewayO
   const sessions = new Set<Session>();
   const identifies: Record<string, unknown>[] = [];
   const connectionUrls: string[] = [];
+  const identifiedShards: ShardTuple[] = [];
+  const onShard = (guildId: string, shard: ShardTuple) => shardOfGuild(guildId, shard[1]) === shard[0];
 
   const send = (session: Session, payload: Record<string, unknown>): void => {
     if (session.socket.readyState === session.socket.OPEN) session.socket.send(JSON.stringify(payload));
@@ -59,7 +81,7 @@ export function createFakeGateway(server: Server, url: string, options: GatewayO
 
   wss.on("connection", (socket, request) => {
     connectionUrls.push(request.url ?? "");
-    const session: Session = { socket, sequence: 0, identified: false };
+    const session: Session = { socket, sequence: 0, identified: false, shard: [0, 1] };
     sessions.add(session);
     socket.on("close", () => sessions.delete(session));
     socket.on("message", (raw, isBinary) => {
@@ -76,9 +98,24 @@ export function createFakeGateway(server: Server, url: string, options: GatewayO
           socket.close(4004, "Authentication failed.");
           return;
         }
+        const shard = readShard(payload.d?.shard, options.onViolation);
+        const otherCount = [...sessions].find((other) => other.identified && other.shard[1] !== shard[1]);
+        if (otherCount) {
+          options.onViolation(
+            `gateway: IDENTIFY with shard count ${shard[1]} while another session uses ${otherCount.shard[1]}`,
+          );
+        }
+        session.shard = shard;
         session.identified = true;
-        dispatchTo(session, "READY", options.ready(url));
-        for (const guild of options.guilds()) dispatchTo(session, "GUILD_CREATE", guild);
+        identifiedShards.push(shard);
+        // READY lists only the guilds of this shard, each then arriving as GUILD_CREATE.
+        const guilds = options.guilds().filter((guild) => onShard(String(guild.id), shard));
+        dispatchTo(session, "READY", {
+          ...options.ready(url),
+          shard,
+          guilds: guilds.map((guild) => ({ id: guild.id, unavailable: true })),
+        });
+        for (const guild of guilds) dispatchTo(session, "GUILD_CREATE", guild);
       } else if (payload.op === OP.resume) {
         // Sessions are not kept: ask the client to identify afresh, as Discord does for an unknown session.
         send(session, { op: OP.invalidSession, d: false });
@@ -93,12 +130,46 @@ export function createFakeGateway(server: Server, url: string, options: GatewayO
     url,
     identifies,
     connectionUrls,
+    recommendedShards: options.recommendedShards ?? 1,
+    maxConcurrency: options.maxConcurrency ?? 1,
+    identifiedShards: () => [...identifiedShards],
     dispatch(type, data) {
-      for (const session of sessions) if (session.identified) dispatchTo(session, type, data);
+      const guildId = guildOf(type, data);
+      for (const session of sessions) {
+        if (!session.identified) continue;
+        if (guildId ? onShard(guildId, session.shard) : session.shard[0] === 0)
+          dispatchTo(session, type, data);
+      }
     },
     close() {
       for (const session of sessions) session.socket.terminate();
       wss.close();
     },
   };
+}
+
+/** IDENTIFY's `shard`, [0, 1] when absent; a malformed one is a violation. */
+function readShard(value: unknown, onViolation: (problem: string) => void): ShardTuple {
+  if (value === undefined) return [0, 1];
+  const [shardId, shardCount] = Array.isArray(value) ? value : [];
+  if (
+    Number.isInteger(shardId) &&
+    Number.isInteger(shardCount) &&
+    (shardCount as number) >= 1 &&
+    (shardId as number) >= 0 &&
+    (shardId as number) < (shardCount as number)
+  ) {
+    return [shardId as number, shardCount as number];
+  }
+  onViolation(`gateway: IDENTIFY with an invalid shard ${JSON.stringify(value)}`);
+  return [0, 1];
+}
+
+/** The guild a dispatch belongs to, if any. */
+function guildOf(type: string, data: unknown): string | undefined {
+  if (typeof data !== "object" || data === null) return undefined;
+  const record = data as Record<string, unknown>;
+  const ownsId = type === "GUILD_CREATE" || type === "GUILD_UPDATE" || type === "GUILD_DELETE";
+  const id = ownsId ? record.id : record.guild_id;
+  return typeof id === "string" ? id : undefined;
 }

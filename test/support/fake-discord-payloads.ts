@@ -4,6 +4,7 @@ import type { FakeMessage } from "./fake-discord-state.ts";
 const DISCORD_EPOCH_MS = 1_420_070_400_000n;
 let lastIdMs = 0n;
 let sequence = 0n;
+let shardSequence = 0n;
 
 /** A new snowflake carrying the current time, like Discord's (the bot reads an interaction's age from it). */
 export function snowflake(): string {
@@ -11,6 +12,16 @@ export function snowflake(): string {
   sequence = nowMs === lastIdMs ? sequence + 1n : 0n;
   lastIdMs = nowMs;
   return String(((nowMs - DISCORD_EPOCH_MS) << 22n) | (sequence & 0xfffn));
+}
+
+/** A snowflake (a guild id, say) whose events Discord routes to `shardId` of `shardCount`: a few ms back in time. */
+export function snowflakeOnShard(shardId: number, shardCount: number): string {
+  const count = BigInt(shardCount);
+  const nowMs = BigInt(Date.now()) - DISCORD_EPOCH_MS;
+  const timestampMs = nowMs - ((nowMs - BigInt(shardId) + count) % count);
+  // The worker-id bit (plain snowflakes leave it 0) and a counter of its own keep a moved-back id unique.
+  shardSequence = (shardSequence + 1n) & 0xfffn;
+  return String((timestampMs << 22n) | (1n << 17n) | shardSequence);
 }
 
 /** A Discord user as payloads carry it. */

@@ -44,8 +44,13 @@ export function answerRest(
         status: 200,
         body: {
           url: world.gateway.url,
-          shards: 1,
-          session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 },
+          shards: world.gateway.recommendedShards,
+          session_start_limit: {
+            total: 1000,
+            remaining: 999,
+            reset_after: 0,
+            max_concurrency: world.gateway.maxConcurrency,
+          },
         },
       };
     case "GET /users/@me":

@@ -17,6 +17,7 @@ import {
   interactionPayload,
   readyPayload,
   snowflake,
+  snowflakeOnShard,
   userMessagePayload,
 } from "./fake-discord-payloads.ts";
 import type { FakeDiscordWorld } from "./fake-discord-rest.ts";
@@ -38,6 +39,10 @@ export interface FakeDiscordOptions {
   token?: string;
   /** Least time between two writes of one message before the fake answers 429 (default 500 ms). */
   minEditGapMs?: number;
+  /** GET /gateway/bot's recommended shard count (default 1). */
+  recommendedShards?: number;
+  /** GET /gateway/bot's max_concurrency: IDENTIFYs per 5 s (default 1). */
+  maxConcurrency?: number;
 }
 
 /** A message a user sends to the bot. */
@@ -73,6 +78,8 @@ export interface FakeDiscord {
   addThread(name: string, parent?: FakeChannel): FakeChannel;
   /** A direct-message channel with a user (not in any guild). */
   dmChannel(): FakeChannel;
+  /** Another guild with a text channel, its id chosen so that its events go to shard `[id, count]`. */
+  addGuild(shard: [shardId: number, shardCount: number]): { guildId: string; textChannel: FakeChannel };
   /** Runs a slash command as a user; options by name. */
   sendCommand(
     command: string,
@@ -132,6 +139,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   const timers: NodeJS.Timeout[] = [];
   const requests: FakeRequest[] = [];
   const attachments = new Map<string, FakeFile>();
+  const guildIds = [guildId];
 
   const world: FakeDiscordWorld = {
     token,
@@ -150,8 +158,10 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     gateway: createFakeGateway(server, `ws://127.0.0.1:${(server.address() as AddressInfo).port}`, {
       token,
       ready: (resumeUrl) => readyPayload(bot, guildId, resumeUrl),
-      guilds: () => [guildPayload(guildId, users.alice.id, [...world.channels.values()])],
+      guilds: () => guildIds.map((id) => guildPayload(id, users.alice.id, [...world.channels.values()])),
       onViolation: (problem) => world.violations.push(problem),
+      ...(options.recommendedShards ? { recommendedShards: options.recommendedShards } : {}),
+      ...(options.maxConcurrency ? { maxConcurrency: options.maxConcurrency } : {}),
     }),
   };
   const knownUsers = [bot, users.alice, users.bob, users.otherBot];
@@ -235,6 +245,20 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       const channel: FakeChannel = { id: snowflake(), type: CHANNEL_TYPES.dm };
       world.channels.set(channel.id, channel);
       return channel;
+    },
+    addGuild(shard) {
+      const id = snowflakeOnShard(shard[0], shard[1]);
+      const channel: FakeChannel = {
+        id: snowflake(),
+        type: CHANNEL_TYPES.text,
+        name: "general",
+        guild_id: id,
+      };
+      guildIds.push(id);
+      world.channels.set(channel.id, channel);
+      // A guild joined while connected arrives as GUILD_CREATE on its shard.
+      world.gateway.dispatch("GUILD_CREATE", guildPayload(id, users.alice.id, [...world.channels.values()]));
+      return { guildId: id, textChannel: channel };
     },
     sendCommand(command, options = {}, where = {}) {
       const values = Object.entries(options).map(([name, value]) => ({ name, value }));
