@@ -55,7 +55,7 @@ export async function* answerTurn(turn: Turn, deps: AnswerDependencies): AsyncGe
 
   const modelInfo = deps.catalog.info(route.model);
   const [files] = await Promise.all([
-    prepareAttachments(turn.attachments ?? [], turn.readAttachment, modelInfo.supportsVision),
+    prepareAttachments(turn.attachments ?? [], turn.readAttachment, modelInfo.supportsVision, deps.logger),
     conversation
       ? undefined
       : deps.conversations
