@@ -12,6 +12,8 @@ export type ParleyErrorCode =
   | "provider_timeout"
   | "provider_unreachable"
   | "stream_interrupted"
+  /** parley shut down (a deploy, a restart) while the answer was being written. */
+  | "interrupted"
   | "config"
   | "internal";
 

@@ -51,6 +51,8 @@ export interface Turn {
   attachments?: Attachment[];
   /** How to download `attachments`; without it attachments are skipped with a note. */
   readAttachment?: AttachmentReader;
+  /** The id every log line about this turn carries; set by the turn lifecycle (src/ops/turn-lifecycle.ts). */
+  requestId?: string;
 }
 
 /** One numbered source of an answer. */
