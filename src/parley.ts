@@ -28,7 +28,7 @@ export async function createParley(
     fetch?: typeof fetch;
     idleTimeoutMs?: number;
     maxRetries?: number;
-    /** Collect Node's process metrics into the registry (default true). */
+    /** Collect Node's process metrics into the registry (default false; `npm start` turns it on). */
     processMetrics?: boolean;
   } = {},
 ): Promise<Parley> {

@@ -28,10 +28,10 @@ export function createOperations(options: {
   engine: Engine;
   store: StoreProbe;
   logger: Logger;
-  /** Also collect Node's process metrics (default true). */
+  /** Also collect Node's process metrics (default false: only the real process wants them, not every test). */
   processMetrics?: boolean;
 }): Operations {
-  const metrics = createMetrics({ processMetrics: options.processMetrics ?? true });
+  const metrics = createMetrics({ processMetrics: options.processMetrics ?? false });
   const health = createHealth({ store: options.store, logger: options.logger });
   const lifecycle = createTurnLifecycle({ engine: options.engine, logger: options.logger, metrics });
   return {
