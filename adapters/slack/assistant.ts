@@ -48,17 +48,18 @@ export function createParleyAssistant(deps: SlackHandlerDependencies): Assistant
         botUserId: context.botUserId,
         readAttachment: deps.readAttachment,
       });
-      const surface = createSlackSurface({
-        client,
-        channel: message.channel,
-        threadTs: message.threadTs,
-        logger,
-        editIntervalMs: deps.editIntervalMs,
-        setStatus: async (text) => {
-          await setStatus(text);
-        },
-      });
-      answerer.answer(turn, surface);
+      answerer.answer(turn, (turnLogger) =>
+        createSlackSurface({
+          client,
+          channel: message.channel,
+          threadTs: message.threadTs,
+          logger: turnLogger,
+          editIntervalMs: deps.editIntervalMs,
+          setStatus: async (text) => {
+            await setStatus(text);
+          },
+        }),
+      );
     },
   });
 }

@@ -27,7 +27,7 @@ export function registerCommandListeners(app: App, deps: SlackHandlerDependencie
       if (command === undefined) return;
       if (!answersInChannel(command)) {
         const key = slackKey(command.teamId, command.channel, command.threadTs ?? command.channel);
-        answerer.answer(commandTurn(command, key), createPrivateSurface(respond));
+        answerer.answer(commandTurn(command, key), () => createPrivateSurface(respond));
         return;
       }
       // The answer starts a thread (or continues the one the command came from); its key needs the root's ts.
@@ -44,19 +44,20 @@ export function registerCommandListeners(app: App, deps: SlackHandlerDependencie
         return;
       }
       const thread = command.threadTs ?? rootTs;
-      const surface = createSlackSurface({
-        client,
-        channel: command.channel,
-        threadTs: thread,
-        logger,
-        editIntervalMs: deps.editIntervalMs,
-        placeholder: Promise.resolve(rootTs),
-        header,
-        showErrorPrivately: async (text) => {
-          await respond({ response_type: "ephemeral", text: `:warning: ${text}` });
-        },
-      });
-      answerer.answer(commandTurn(command, slackKey(command.teamId, command.channel, thread)), surface);
+      const makeSurface = (turnLogger: typeof logger) =>
+        createSlackSurface({
+          client,
+          channel: command.channel,
+          threadTs: thread,
+          logger: turnLogger,
+          editIntervalMs: deps.editIntervalMs,
+          placeholder: Promise.resolve(rootTs),
+          header,
+          showErrorPrivately: async (text) => {
+            await respond({ response_type: "ephemeral", text: `:warning: ${text}` });
+          },
+        });
+      answerer.answer(commandTurn(command, slackKey(command.teamId, command.channel, thread)), makeSurface);
     });
   }
 }

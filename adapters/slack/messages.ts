@@ -46,15 +46,16 @@ export function registerMessageListeners(app: App, deps: SlackHandlerDependencie
       botUserId,
       readAttachment: deps.readAttachment,
     });
-    const surface = createSlackSurface({
-      client: args.client,
-      channel: message.channel,
-      threadTs: route.replyThreadTs,
-      logger,
-      editIntervalMs: deps.editIntervalMs,
-      placeholder,
-    });
-    answerer.answer(turn, surface);
+    answerer.answer(turn, (turnLogger) =>
+      createSlackSurface({
+        client: args.client,
+        channel: message.channel,
+        threadTs: route.replyThreadTs,
+        logger: turnLogger,
+        editIntervalMs: deps.editIntervalMs,
+        placeholder,
+      }),
+    );
   };
 
   app.event("app_mention", onMessage);
