@@ -33,6 +33,12 @@ export interface FakeGateway {
   connectionUrls: string[];
   /** Sends a dispatch to every identified client. */
   dispatch(type: string, data: unknown): void;
+  /**
+   * Drops every client's socket without a close frame, as a network failure would. With `holdReconnects`, clients
+   * that connect afterwards get no HELLO until `releaseReconnects()`, so the outage lasts as long as a test needs.
+   */
+  dropConnections(options?: { holdReconnects?: boolean }): void;
+  releaseReconnects(): void;
   close(): void;
 }
 
@@ -48,6 +54,8 @@ export function createFakeGateway(server: Server, url: string, options: GatewayO
   const sessions = new Set<Session>();
   const identifies: Record<string, unknown>[] = [];
   const connectionUrls: string[] = [];
+  let holding = false;
+  const held: Session[] = [];
 
   const send = (session: Session, payload: Record<string, unknown>): void => {
     if (session.socket.readyState === session.socket.OPEN) session.socket.send(JSON.stringify(payload));
@@ -86,7 +94,8 @@ export function createFakeGateway(server: Server, url: string, options: GatewayO
         options.onViolation(`gateway: unexpected opcode ${payload.op}`);
       }
     });
-    send(session, { op: OP.hello, d: { heartbeat_interval: 41_250 } });
+    if (holding) held.push(session);
+    else send(session, { op: OP.hello, d: { heartbeat_interval: 41_250 } });
   });
 
   return {
@@ -95,6 +104,15 @@ export function createFakeGateway(server: Server, url: string, options: GatewayO
     connectionUrls,
     dispatch(type, data) {
       for (const session of sessions) if (session.identified) dispatchTo(session, type, data);
+    },
+    dropConnections(dropOptions) {
+      holding = dropOptions?.holdReconnects === true;
+      for (const session of sessions) session.socket.terminate();
+    },
+    releaseReconnects() {
+      holding = false;
+      for (const session of held.splice(0))
+        send(session, { op: OP.hello, d: { heartbeat_interval: 41_250 } });
     },
     close() {
       for (const session of sessions) session.socket.terminate();
