@@ -1,65 +1,22 @@
 // `npm start` as an admin runs it: one process, every platform on one engine, health and metrics, a clean shutdown.
-import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseExposition, samplesOf } from "../ops/exposition.ts";
+import { exitCode, httpGet, logRecords, startMain as startMainProcess, until } from "../ops/main-process.ts";
 import { type FakeAimlApi, startFakeAimlApi } from "../support/fake-aimlapi.ts";
 import { type FakeDiscord, startFakeDiscord } from "../support/fake-discord.ts";
 import { type FakeSlack, startFakeSlack } from "../support/fake-slack.ts";
-import { deliverEvent, eventEnvelope } from "../support/fake-slack-delivery.ts";
+import { eventEnvelope } from "../support/fake-slack-delivery.ts";
 import { mentionOfBot, messageEvent } from "../support/fake-slack-harness.ts";
 import { freePort } from "../support/redis-server.ts";
 
-const MAIN = new URL("../../adapters/main.ts", import.meta.url).pathname;
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-/** Starts `node adapters/main.ts` in an empty folder (no developer .env) with only the given variables. */
-function startMain(env: Record<string, string>): {
-  child: ChildProcessWithoutNullStreams;
-  output: () => string;
-} {
-  const directory = mkdtempSync(join(tmpdir(), "parley-main-"));
-  const child = spawn(process.execPath, [MAIN], {
-    cwd: directory,
-    env: { PATH: process.env.PATH ?? "", ...env },
-  });
-  let output = "";
-  child.stdout.on("data", (chunk) => {
-    output += chunk;
-  });
-  child.stderr.on("data", (chunk) => {
-    output += chunk;
-  });
-  cleanups.push(() => {
-    child.kill("SIGKILL");
-    rmSync(directory, { recursive: true, force: true });
-  });
-  return { child, output: () => output };
-}
-
-const exitCode = (child: ChildProcessWithoutNullStreams) =>
-  new Promise<number | null>((resolve) => {
-    if (child.exitCode !== null) resolve(child.exitCode);
-    else child.on("exit", (code) => resolve(code));
-  });
-
-/** The JSON log lines the process wrote so far. */
-function logRecords(output: string): Record<string, unknown>[] {
-  return output
-    .split("\n")
-    .filter((line) => line.startsWith("{"))
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
-}
-
-async function httpGet(url: string): Promise<{ status: number; body: string }> {
-  const response = await fetch(url);
-  return { status: response.status, body: await response.text() };
-}
+const startMain = (env: Record<string, string>) => startMainProcess(env, cleanups);
 
 /** The fields every platform's "turn finished" line carries. */
 const TURN_FINISHED_FIELDS = [
@@ -75,16 +32,6 @@ const TURN_FINISHED_FIELDS = [
   "promptTokens",
   "completionTokens",
 ];
-
-async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe("npm start", () => {
   it("without platform credentials, exits and names the variables to set", async () => {
@@ -186,112 +133,6 @@ describe("npm start", () => {
     expect(output()).not.toContain("xoxb-main-test");
     expect(discord.violations).toEqual([]);
   });
-
-  it("in Slack's HTTP mode, serves /healthz and /metrics on Slack's port", async () => {
-    const provider = await startFakeAimlApi();
-    const slack = await startFakeSlack();
-    cleanups.push(
-      () => provider.close(),
-      () => slack.close(),
-    );
-    const port = await freePort();
-    const { child, output } = startMain({
-      AIML_API_KEY: "test-key-123456",
-      AIML_BASE_URL: provider.url,
-      STORE_URL: "sqlite://:memory:",
-      SLACK_BOT_TOKEN: "xoxb-http-test",
-      SLACK_SIGNING_SECRET: "signing-secret-http-test",
-      SLACK_API_URL: slack.apiUrl,
-      PORT: String(port),
-    });
-    await until("parley is running", () => output().includes('"adapters":["slack"]'));
-    const health = await httpGet(`http://127.0.0.1:${port}/healthz`);
-    expect(health.status).toBe(200);
-    expect(JSON.parse(health.body)).toEqual({
-      status: "ok",
-      store: { kind: "sqlite", ok: true },
-      adapters: { slack: { connected: true } },
-    });
-
-    const ts = "1710000950.000100";
-    const bot = { url: `http://127.0.0.1:${port}/slack/events`, signingSecret: "signing-secret-http-test" };
-    const delivered = await deliverEvent(
-      bot,
-      eventEnvelope(
-        messageEvent({ type: "app_mention", channel: "C91", ts, text: mentionOfBot("over http") }),
-      ),
-    );
-    expect(delivered.status).toBe(200);
-    await until("the Slack answer", () =>
-      slack.thread("C91", ts).find((message) => message.text.includes("over http")),
-    );
-    await until("the turn finished", () =>
-      logRecords(output()).find((record) => record.msg === "turn finished" && record.platform === "slack"),
-    );
-    const metrics = await httpGet(`http://127.0.0.1:${port}/metrics`);
-    expect(metrics.status).toBe(200);
-    const counted = samplesOf(parseExposition(metrics.body), "parley_turns_total", {
-      platform: "slack",
-      command: "mention",
-      outcome: "done",
-    });
-    expect(counted.map((sample) => sample.value)).toEqual([1]);
-    for (const secret of ["test-key-123456", "xoxb-http-test", "signing-secret-http-test"]) {
-      expect(health.body + metrics.body).not.toContain(secret);
-    }
-    child.kill("SIGTERM");
-    expect(await exitCode(child)).toBe(0);
-  });
-
-  it("on SIGTERM, finishes the answer that ends within the grace time, marks the slower one interrupted, exits 0", async () => {
-    const provider = await startFakeAimlApi();
-    const discord = await startFakeDiscord();
-    cleanups.push(
-      () => provider.close(),
-      () => discord.close(),
-    );
-    const { child, output } = startMain({
-      AIML_API_KEY: "test-key-123456",
-      AIML_BASE_URL: provider.url,
-      STORE_URL: "sqlite://:memory:",
-      DISCORD_TOKEN: discord.token,
-      DISCORD_API_URL: discord.apiUrl,
-    });
-    await until("parley is running", () => output().includes('"adapters":["discord"]'));
-    const quickText = "A short answer that streams for about two seconds and then ends.";
-    const slowText = Array.from({ length: 80 }, (_, index) => `slow${index}`).join(" ");
-    provider.enqueue(
-      { text: quickText, chunkSize: 4, chunkDelayMs: 120 },
-      { text: slowText, chunkSize: 5, chunkDelayMs: 400 },
-    );
-    const quick = discord.sendMessage({ content: `<@${discord.bot.id}> quick one` });
-    await until("the quick answer's first text", () => discord.messagesIn(quick.id)[0]);
-    const slow = discord.sendMessage({ content: `<@${discord.bot.id}> slow one` });
-    await until("the slow answer's first text", () => discord.messagesIn(slow.id)[0]);
-
-    child.kill("SIGTERM");
-    expect(await exitCode(child)).toBe(0);
-    expect(discord.messagesIn(quick.id).map((message) => message.content)).toEqual([quickText]);
-    const slowShown = discord
-      .messagesIn(slow.id)
-      .map((message) => message.content)
-      .join("\n");
-    expect(slowShown.startsWith("slow0 slow1")).toBe(true);
-    expect(slowShown).toContain("parley restarted before this answer was finished.");
-    expect(slowShown).not.toContain("slow79");
-    const records = logRecords(output());
-    expect(records.find((record) => record.msg === "replies drained")).toMatchObject({
-      finished: 1,
-      interrupted: 1,
-      abandoned: 0,
-    });
-    const finished = records.filter((record) => record.msg === "turn finished");
-    expect(finished.map((record) => [record.outcome, record.errorCode ?? null]).sort()).toEqual([
-      ["done", null],
-      ["error", "interrupted"],
-    ]);
-    expect(discord.violations).toEqual([]);
-  }, 40_000);
 
   it("stops the platform that started and exits when another cannot start", async () => {
     const provider = await startFakeAimlApi();
