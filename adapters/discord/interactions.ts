@@ -10,7 +10,7 @@ import {
 } from "discord.js";
 import { findCommand } from "../../src/commands.ts";
 import type { Logger } from "../../src/logger.ts";
-import type { TurnLifecycle } from "../../src/ops/turn-lifecycle.ts";
+import { SHUTTING_DOWN_MESSAGE, type TurnLifecycle } from "../../src/ops/turn-lifecycle.ts";
 import { renderReply } from "../../src/render/render-reply.ts";
 import type { RenderClock } from "../../src/render/surface.ts";
 import type { Engine } from "../../src/types.ts";
@@ -65,15 +65,16 @@ export function createInteractionHandler(
   const answerCommand = async (interaction: CommandInteractionPayload): Promise<void> => {
     const callbackRoute = Routes.interactionCallback(interaction.id, interaction.token);
     const turn = parseCommandInteraction(interaction);
-    if (!turn) {
+    const refusal = !turn
+      ? "parley does not know this command."
+      : !lifecycle.accepting()
+        ? SHUTTING_DOWN_MESSAGE
+        : undefined;
+    if (!turn || refusal !== undefined) {
       await rest.post(callbackRoute, {
         body: {
           type: InteractionResponseType.ChannelMessageWithSource,
-          data: {
-            content: "parley does not know this command.",
-            flags: MessageFlags.Ephemeral,
-            allowed_mentions: NO_PINGS,
-          },
+          data: { content: refusal, flags: MessageFlags.Ephemeral, allowed_mentions: NO_PINGS },
         },
         auth: false,
       });

@@ -67,7 +67,7 @@ export async function startDiscordAdapter(options: DiscordAdapterOptions): Promi
   let accepting = true;
   // Replies are tracked by the lifecycle; this only keeps a handler's unexpected failure from going unhandled.
   const run = (what: string, work: () => Promise<void>): void => {
-    if (!accepting || !lifecycle.accepting()) return;
+    if (!accepting) return;
     work().catch((error: unknown) => logger.error({ error: errorForLog(error) }, `discord ${what} failed`));
   };
 
@@ -94,9 +94,10 @@ export async function startDiscordAdapter(options: DiscordAdapterOptions): Promi
   client.ws.on(GatewayDispatchEvents.InteractionCreate, (interaction: CommandInteractionPayload) =>
     run("interaction", () => handleInteraction(interaction)),
   );
-  client.ws.on(GatewayDispatchEvents.MessageCreate, (message: MessagePayload) =>
-    run("message", () => handleMessage(message)),
-  );
+  // While draining, messages are left alone (not claimed, so nothing is half-answered); commands hear why not.
+  client.ws.on(GatewayDispatchEvents.MessageCreate, (message: MessagePayload) => {
+    if (lifecycle.accepting()) run("message", () => handleMessage(message));
+  });
   client.rest.on(RESTEvents.RateLimited, (info) => {
     reporter.rateLimited();
     logger.warn(
@@ -144,9 +145,10 @@ export async function startDiscordAdapter(options: DiscordAdapterOptions): Promi
   return {
     client,
     async stop() {
-      accepting = false;
-      // The token must stay valid until the last reply (or its cut-off note) is posted.
+      // The lifecycle refuses new turns from here; commands still hear why. The token must stay valid until the
+      // last reply (or its cut-off note) is posted.
       await lifecycle.drain(options.stopGraceMs ?? 10_000);
+      accepting = false;
       await client.destroy();
       reporter.connected(false);
     },

@@ -7,6 +7,8 @@ import { describeSlackError, type SlackSurface } from "./surface.ts";
 
 /** Answers turns in the background, so listeners return at once and Slack's deadlines never wait on a model. */
 export interface Answerer {
+  /** False once parley is shutting down: listeners then leave events alone (nothing claimed, nothing posted). */
+  accepting(): boolean;
   /** Starts answering a turn on the surface `makeSurface` builds with the turn's logger; never throws. */
   answer(turn: Turn, makeSurface: (logger: Logger) => SlackSurface): void;
 }
@@ -14,6 +16,7 @@ export interface Answerer {
 /** Creates the answerer for one adapter, on the process's turn lifecycle. */
 export function createAnswerer(lifecycle: TurnLifecycle, logger: Logger): Answerer {
   return {
+    accepting: () => lifecycle.accepting(),
     answer(turn, makeSurface) {
       void lifecycle.run(
         turn,

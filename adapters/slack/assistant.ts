@@ -29,7 +29,7 @@ export function createParleyAssistant(deps: SlackHandlerDependencies): Assistant
     threadContextChanged: async () => {},
     userMessage: async ({ body, context, client, setStatus, setTitle }) => {
       const message = parseMessageEnvelope(body, context.botUserId);
-      if (message === undefined || message.threadTs === undefined) return;
+      if (message === undefined || message.threadTs === undefined || !answerer.accepting()) return;
       if (!(await claimMessage(engine, message))) return;
       const key = slackKey(message.teamId, message.channel, message.threadTs);
       const plain = slackTextToPlain(message.text, context.botUserId);

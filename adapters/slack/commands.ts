@@ -1,6 +1,7 @@
 // Listens for parley's slash commands: acknowledge first, then answer in a thread (model commands) or privately.
 import type { App } from "@slack/bolt";
 import { COMMANDS } from "../../src/commands.ts";
+import { SHUTTING_DOWN_MESSAGE } from "../../src/ops/turn-lifecycle.ts";
 import type { SlackHandlerDependencies } from "./handler-dependencies.ts";
 import { parseSlashCommand, type SlackCommand } from "./parse-command.ts";
 import { createPrivateSurface } from "./private-surface.ts";
@@ -25,6 +26,12 @@ export function registerCommandListeners(app: App, deps: SlackHandlerDependencie
       await ack();
       const command = parseSlashCommand(body);
       if (command === undefined) return;
+      if (!answerer.accepting()) {
+        await respond({ response_type: "ephemeral", text: SHUTTING_DOWN_MESSAGE }).catch((error: unknown) => {
+          logger.warn({ err: describeSlackError(error) }, "could not answer through response_url");
+        });
+        return;
+      }
       if (!answersInChannel(command)) {
         const key = slackKey(command.teamId, command.channel, command.threadTs ?? command.channel);
         answerer.answer(commandTurn(command, key), () => createPrivateSurface(respond));

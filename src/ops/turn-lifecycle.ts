@@ -9,6 +9,9 @@ import type { ParleyMetrics } from "./metrics.ts";
 import { type ObservedStream, observeStream } from "./observed-stream.ts";
 import type { TurnSummary } from "./turn-summary.ts";
 
+/** Said (privately where the platform allows) to a command that arrives while parley is shutting down. */
+export const SHUTTING_DOWN_MESSAGE = "parley is restarting; ask again in a moment.";
+
 /** What an adapter's rendering of one turn is given. */
 export interface TurnContext {
   /** The turn, with its `requestId` set. */

@@ -99,7 +99,18 @@ describe("npm start", () => {
     await until("the slow answer's first text", () => discord.messagesIn(slow.id)[0]);
 
     child.kill("SIGTERM");
+    await until("the drain started", () => output().includes('"msg":"shutting down"'));
+    // A command arriving while replies drain is told why it is not answered; a message is left alone.
+    const lateCommand = discord.sendCommand("ask", { prompt: "are you there?" });
+    const lateMessage = discord.sendMessage({ content: `<@${discord.bot.id}> too late` });
+    await until("the late command's answer", () => lateCommand.callbackBody);
+    expect(lateCommand.callbackBody).toMatchObject({
+      type: 4,
+      data: { content: "parley is restarting; ask again in a moment.", flags: 64 },
+    });
     expect(await exitCode(child)).toBe(0);
+    expect(discord.messagesIn(lateMessage.id)).toEqual([]);
+    expect(provider.chatRequests()).toHaveLength(2);
     expect(discord.messagesIn(quick.id).map((message) => message.content)).toEqual([quickText]);
     const slowShown = discord
       .messagesIn(slow.id)
