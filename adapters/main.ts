@@ -1,10 +1,16 @@
 // `npm start`: the composition root. Starts every adapter whose credentials are set, on one engine.
 import { loadConfig, readEnvironment } from "../src/config.ts";
 import { ParleyError } from "../src/errors.ts";
-import { createLogger } from "../src/logger.ts";
+import { createLogger, createSecretScrubber } from "../src/logger.ts";
+import { configSecrets } from "../src/ops/config-secrets.ts";
+import { type OpsServer, startOpsServer } from "../src/ops/http.ts";
+import { logProcessErrors } from "../src/ops/process-errors.ts";
 import { createParley } from "../src/parley.ts";
 import { startDiscordAdapter } from "./discord/start.ts";
 import { startSlackAdapter } from "./slack/start.ts";
+
+/** How long replies in flight may take to finish on shutdown before they are marked interrupted. */
+const SHUTDOWN_GRACE_MS = 10_000;
 
 /** Something started that must be stopped on shutdown. */
 interface Running {
@@ -12,8 +18,13 @@ interface Running {
   stop(): Promise<void>;
 }
 
+/** Until the configuration is read there is no secret to scrub; afterwards every message to stderr is scrubbed. */
+let scrub = (text: string): string => text;
+
 async function main(): Promise<void> {
   const config = loadConfig(readEnvironment(process.env));
+  const secrets = configSecrets(config);
+  scrub = createSecretScrubber(secrets);
   if (!config.discord.token && !config.slack.botToken) {
     process.stderr.write(
       "No chat platform is configured. Set DISCORD_TOKEN for Discord, or SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET " +
@@ -23,32 +34,57 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  const logger = createLogger(config.logLevel);
-  // A bug in one handler must not take the bot down for everyone: log it and carry on.
-  process.on("unhandledRejection", (reason) => logger.error({ err: reason }, "unhandled rejection"));
-  process.on("uncaughtException", (error) => logger.error({ err: error }, "uncaught exception"));
+  const logger = createLogger(config.logLevel, process.stderr, secrets);
+  logProcessErrors(logger);
 
-  const parley = await createParley(config, { logger });
+  const parley = await createParley(config, { logger, processMetrics: true });
+  const { operations } = parley;
+  const slackHttpMode = config.slack.botToken !== undefined && config.slack.appToken === undefined;
   const running: Running[] = [];
+  let opsServer: OpsServer | undefined;
   const stopAll = async () => {
+    // Stop taking turns first: every adapter's stop() then waits on this same drain before it disconnects.
+    const drained = operations.lifecycle.drain(SHUTDOWN_GRACE_MS);
     await Promise.allSettled(running.map((adapter) => adapter.stop()));
+    await drained;
+    await opsServer?.close();
     await parley.close();
   };
   const shutdown = async (signal: string) => {
-    logger.info({ signal }, "shutting down");
-    await stopAll();
+    logger.info({ signal, inFlight: operations.lifecycle.inFlight() }, "shutting down");
+    await stopAll().catch((error: unknown) => logger.error({ err: error }, "shutdown failed"));
+    logger.info("parley stopped");
     process.exit(0);
   };
   process.once("SIGINT", () => void shutdown("SIGINT"));
   process.once("SIGTERM", () => void shutdown("SIGTERM"));
 
   try {
+    // Health and metrics go on Slack's HTTP port when there is one, else on METRICS_PORT when it is set.
+    if (!slackHttpMode && config.metricsPort !== undefined) {
+      opsServer = await startOpsServer({ port: config.metricsPort, routes: operations.routes() });
+      logger.info({ port: opsServer.port }, "health and metrics listening");
+    }
     if (config.discord.token) {
-      const discord = await startDiscordAdapter({ config, engine: parley.engine, logger });
+      const discord = await startDiscordAdapter({
+        config,
+        engine: parley.engine,
+        logger,
+        lifecycle: operations.lifecycle,
+        reporter: operations.reporter("discord"),
+        stopGraceMs: SHUTDOWN_GRACE_MS,
+      });
       running.push({ name: "discord", stop: discord.stop });
     }
     if (config.slack.botToken) {
-      const slack = await startSlackAdapter({ config, engine: parley.engine, logger });
+      const slack = await startSlackAdapter({
+        config,
+        engine: parley.engine,
+        logger,
+        lifecycle: operations.lifecycle,
+        reporter: operations.reporter("slack"),
+        ...(slackHttpMode ? { customRoutes: operations.routes() } : {}),
+      });
       running.push({ name: "slack", stop: slack.stop });
     }
   } catch (error) {
@@ -60,6 +96,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof ParleyError ? error.userMessage : String(error)}\n`);
+  process.stderr.write(`${scrub(error instanceof ParleyError ? error.userMessage : String(error))}\n`);
   process.exit(1);
 });

@@ -15,6 +15,8 @@ export type ParleyErrorCode =
   | "store_unavailable"
   | "conversation_busy"
   | "turn_timeout"
+  /** parley shut down (a deploy, a restart) while the answer was being written. */
+  | "interrupted"
   | "config"
   | "internal";
 

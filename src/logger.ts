@@ -1,4 +1,4 @@
-// Structured logging: one pino logger, with secrets redacted should one ever reach a log call.
+// Structured logging: one pino logger that scrubs secrets, by field name and by value, from every line it writes.
 import { type Logger, pino } from "pino";
 
 export type { Logger };
@@ -18,10 +18,53 @@ const REDACTED_PATHS = [
   "appToken",
 ];
 
-/** Creates the process logger (JSON lines on stderr). */
-export function createLogger(level: string, destination: NodeJS.WritableStream = process.stderr): Logger {
+/** What a secret is replaced with. */
+export const REDACTED = "[redacted]";
+
+/** Secrets shorter than this are not scrubbed: replacing every "abc" would garble each line and hide nothing. */
+const MIN_SCRUBBED_CHARACTERS = 4;
+
+/** Every form a secret may take in a JSON log line: as is, JSON-escaped, and URL-encoded or decoded. */
+function secretForms(secret: string): string[] {
+  const forms = new Set([secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)]);
+  try {
+    forms.add(decodeURIComponent(secret));
+  } catch {
+    // Not URL-encoded: the raw form is already there.
+  }
+  return [...forms].filter((form) => form.length >= MIN_SCRUBBED_CHARACTERS);
+}
+
+/** A function that replaces each of the secrets' values with "[redacted]", wherever it occurs in a text. */
+export function createSecretScrubber(secrets: readonly (string | undefined)[]): (text: string) => string {
+  const forms = [...new Set(secrets.flatMap((secret) => (secret ? secretForms(secret) : [])))]
+    // Longest first, so a secret that contains another is replaced whole.
+    .sort((left, right) => right.length - left.length);
+  if (forms.length === 0) return (text) => text;
+  return (text) => {
+    let scrubbed = text;
+    for (const form of forms) scrubbed = scrubbed.replaceAll(form, REDACTED);
+    return scrubbed;
+  };
+}
+
+/**
+ * Creates the process logger (JSON lines on stderr). Known secret fields are redacted by name, and the values in
+ * `secrets` are scrubbed from the finished line, so a key inside an error message or a stack never gets out.
+ */
+export function createLogger(
+  level: string,
+  destination: NodeJS.WritableStream = process.stderr,
+  secrets: readonly (string | undefined)[] = [],
+): Logger {
+  const scrub = createSecretScrubber(secrets);
   return pino(
-    { level, redact: { paths: REDACTED_PATHS, censor: "[redacted]" }, base: { app: "parley" } },
+    {
+      level,
+      redact: { paths: REDACTED_PATHS, censor: REDACTED },
+      base: { app: "parley" },
+      hooks: { streamWrite: scrub },
+    },
     destination,
   );
 }

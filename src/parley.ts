@@ -1,9 +1,11 @@
-// Wires the core from a Config: store, provider client, model catalog and engine.
+// Wires the core from a Config: store, provider client, model catalog, engine and its operations.
 import OpenAI from "openai";
 import type { Config } from "./config.ts";
 import { createEngine } from "./engine/create-engine.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { loadModelCatalog } from "./models/catalog.ts";
+import { configSecrets } from "./ops/config-secrets.ts";
+import { createOperations, type Operations } from "./ops/operations.ts";
 import { openStores } from "./store/open-stores.ts";
 import type { Engine } from "./types.ts";
 
@@ -12,6 +14,8 @@ export interface Parley {
   engine: Engine;
   config: Config;
   logger: Logger;
+  /** The turn lifecycle every adapter runs its turns through, metrics and health. */
+  operations: Operations;
   /** Closes the store; call after the adapters stopped. */
   close(): Promise<void>;
 }
@@ -19,9 +23,16 @@ export interface Parley {
 /** Opens the store, resolves the models against the provider's list and builds the engine. */
 export async function createParley(
   config: Config,
-  options: { logger?: Logger; fetch?: typeof fetch; idleTimeoutMs?: number; maxRetries?: number } = {},
+  options: {
+    logger?: Logger;
+    fetch?: typeof fetch;
+    idleTimeoutMs?: number;
+    maxRetries?: number;
+    /** Collect Node's process metrics into the registry (default false; `npm start` turns it on). */
+    processMetrics?: boolean;
+  } = {},
 ): Promise<Parley> {
-  const logger = options.logger ?? createLogger(config.logLevel);
+  const logger = options.logger ?? createLogger(config.logLevel, process.stderr, configSecrets(config));
   const stores = await openStores(config.storeUrl, { logger });
   const client = new OpenAI({
     apiKey: config.aimlApiKey,
@@ -47,10 +58,17 @@ export async function createParley(
     logger,
     idleTimeoutMs: options.idleTimeoutMs,
   });
+  const operations = createOperations({
+    engine,
+    store: { kind: stores.kind, ping: () => stores.ping() },
+    logger,
+    ...(options.processMetrics === undefined ? {} : { processMetrics: options.processMetrics }),
+  });
   return {
     engine,
     config,
     logger,
+    operations,
     close: () => stores.close(),
   };
 }

@@ -60,7 +60,7 @@ export interface Turn {
   historyKey?: Promise<ConversationKey>;
   /** How to download `attachments`; without it attachments are skipped with a note. */
   readAttachment?: AttachmentReader;
-  /** Identifies this turn in every log line it causes, from the adapter through the engine to the provider. */
+  /** The id every log line about this turn carries; set by the turn lifecycle (src/ops/turn-lifecycle.ts). */
   requestId?: string;
 }
 

@@ -10,13 +10,14 @@ import {
 } from "discord.js";
 import { findCommand } from "../../src/commands.ts";
 import type { Logger } from "../../src/logger.ts";
+import { SHUTTING_DOWN_MESSAGE, type TurnLifecycle } from "../../src/ops/turn-lifecycle.ts";
 import { renderReply } from "../../src/render/render-reply.ts";
 import type { RenderClock } from "../../src/render/surface.ts";
 import type { Engine } from "../../src/types.ts";
 import { createChannelSurface } from "./channel-surface.ts";
 import { modelChoices } from "./commands.ts";
 import { createInteractionSurface } from "./interaction-surface.ts";
-import { errorForLog, logAnswered } from "./log-error.ts";
+import { errorForLog, logSurfaceError } from "./log-error.ts";
 import { NO_PINGS } from "./message-body.ts";
 import { focusedOption, parseCommandInteraction } from "./parse.ts";
 import type { CommandInteractionPayload } from "./payloads.ts";
@@ -34,6 +35,8 @@ const PRIVATE_COMMANDS: ReadonlySet<string> = new Set(["help", "usage"]);
 export interface InteractionHandlerOptions {
   rest: REST;
   engine: Engine;
+  /** Runs each command's turn: request id, replies in flight, the "turn finished" line. */
+  lifecycle: TurnLifecycle;
   logger: Logger;
   clock: RenderClock;
   /** After this long (from the interaction's creation) answers go to the channel; tests shorten it. */
@@ -44,7 +47,7 @@ export interface InteractionHandlerOptions {
 export function createInteractionHandler(
   options: InteractionHandlerOptions,
 ): (interaction: CommandInteractionPayload) => Promise<void> {
-  const { rest, engine, logger, clock } = options;
+  const { rest, engine, lifecycle, logger, clock } = options;
 
   const answerAutocomplete = async (interaction: CommandInteractionPayload): Promise<void> => {
     const focused = focusedOption(interaction);
@@ -62,15 +65,16 @@ export function createInteractionHandler(
   const answerCommand = async (interaction: CommandInteractionPayload): Promise<void> => {
     const callbackRoute = Routes.interactionCallback(interaction.id, interaction.token);
     const turn = parseCommandInteraction(interaction);
-    if (!turn) {
+    const refusal = !turn
+      ? "parley does not know this command."
+      : !lifecycle.accepting()
+        ? SHUTTING_DOWN_MESSAGE
+        : undefined;
+    if (!turn || refusal !== undefined) {
       await rest.post(callbackRoute, {
         body: {
           type: InteractionResponseType.ChannelMessageWithSource,
-          data: {
-            content: "parley does not know this command.",
-            flags: MessageFlags.Ephemeral,
-            allowed_mentions: NO_PINGS,
-          },
+          data: { content: refusal, flags: MessageFlags.Ephemeral, allowed_mentions: NO_PINGS },
         },
         auth: false,
       });
@@ -97,9 +101,15 @@ export function createInteractionHandler(
       tokenExpired: () => clock.now() - createdAtMs >= options.tokenLifetimeMs,
       fallback: () => createChannelSurface({ rest, target: { channelId } }),
     });
-    const startedMs = clock.now();
-    const rendered = await renderReply(engine.reply(turn), surface, clock);
-    logAnswered(logger, turn, rendered, clock.now() - startedMs, "command");
+    await lifecycle.run(
+      turn,
+      async ({ events, logger: turnLogger }) => {
+        const rendered = await renderReply(events, surface, clock);
+        logSurfaceError(turnLogger, rendered);
+        return rendered;
+      },
+      { logger },
+    );
   };
 
   return async (interaction) => {

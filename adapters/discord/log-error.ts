@@ -2,7 +2,6 @@
 import { DiscordAPIError, HTTPError } from "discord.js";
 import type { Logger } from "../../src/logger.ts";
 import type { RenderOutcome } from "../../src/render/render-reply.ts";
-import { conversationId, type Turn } from "../../src/types.ts";
 
 /** Log fields for an error: name, message, Discord's code and status, and the route without tokens. */
 export function errorForLog(error: unknown): Record<string, unknown> {
@@ -34,29 +33,8 @@ export function withoutTokens(url: string): string {
   return path.replace(/\/(webhooks|interactions)\/(\d+)\/[^/]+/g, "/$1/$2/:token");
 }
 
-/** Logs how an answer went: a warning when Discord refused part of it, then one line with its outcome. */
-export function logAnswered(
-  logger: Logger,
-  turn: Turn,
-  rendered: RenderOutcome,
-  elapsedMs: number,
-  what: "command" | "message",
-): void {
-  const conversation = conversationId(turn.key);
-  if (rendered.surfaceError !== undefined) {
-    logger.warn(
-      { conversation, error: errorForLog(rendered.surfaceError) },
-      "discord could not show the whole reply",
-    );
-  }
-  logger.info(
-    {
-      conversation,
-      kind: turn.kind,
-      outcome: rendered.outcome,
-      messages: rendered.messages.length,
-      ms: elapsedMs,
-    },
-    `discord ${what} answered`,
-  );
+/** Warns when Discord refused part of a reply (the lifecycle logs how the turn went). */
+export function logSurfaceError(logger: Logger, rendered: RenderOutcome): void {
+  if (rendered.surfaceError === undefined) return;
+  logger.warn({ error: errorForLog(rendered.surfaceError) }, "discord could not show the whole reply");
 }

@@ -1,11 +1,13 @@
 // Answers messages: mentions open a thread, threads with a conversation continue, DMs always answer.
 import { type REST, Routes } from "discord.js";
 import type { Logger } from "../../src/logger.ts";
+import type { TurnLifecycle } from "../../src/ops/turn-lifecycle.ts";
+import type { RenderOutcome } from "../../src/render/render-reply.ts";
 import { renderReply } from "../../src/render/render-reply.ts";
 import type { RenderClock } from "../../src/render/surface.ts";
-import type { AttachmentReader, Engine, Turn } from "../../src/types.ts";
+import type { AttachmentReader, Engine, ReplyEvent, Turn } from "../../src/types.ts";
 import { type ChannelTarget, createChannelSurface } from "./channel-surface.ts";
-import { errorForLog, logAnswered } from "./log-error.ts";
+import { errorForLog, logSurfaceError } from "./log-error.ts";
 import { DISCORD_PLATFORM, planMessage } from "./parse.ts";
 import type { ChannelFacts, MessagePayload } from "./payloads.ts";
 import { startTyping } from "./typing.ts";
@@ -14,6 +16,8 @@ import { startTyping } from "./typing.ts";
 export interface MessageHandlerOptions {
   rest: REST;
   engine: Engine;
+  /** Runs each message's turn: request id, replies in flight, the "turn finished" line. */
+  lifecycle: TurnLifecycle;
   logger: Logger;
   clock: RenderClock;
   /** The bot's own user id (known once logged in). */
@@ -28,10 +32,14 @@ export interface MessageHandlerOptions {
 export function createMessageHandler(
   options: MessageHandlerOptions,
 ): (message: MessagePayload) => Promise<void> {
-  const { rest, engine, logger, clock } = options;
+  const { rest, engine, lifecycle, clock } = options;
 
   /** Opens a thread on the message (Discord gives it the message's id); answers in place if that fails. */
-  const openThread = async (message: MessagePayload, name: string): Promise<ChannelTarget> => {
+  const openThread = async (
+    message: MessagePayload,
+    name: string,
+    logger: Logger,
+  ): Promise<ChannelTarget> => {
     try {
       await rest.post(Routes.threads(message.channel_id, message.id), { body: { name } });
       return { channelId: message.id };
@@ -41,8 +49,11 @@ export function createMessageHandler(
     }
   };
 
-  const answer = async (turn: Turn, target: ChannelTarget | Promise<ChannelTarget>): Promise<void> => {
-    const startedMs = clock.now();
+  const answer = async (
+    events: AsyncIterable<ReplyEvent>,
+    target: ChannelTarget | Promise<ChannelTarget>,
+    logger: Logger,
+  ): Promise<RenderOutcome> => {
     let typing: { stop(): void } | undefined;
     let firstPosted = false;
     const surface = createChannelSurface({
@@ -54,7 +65,7 @@ export function createMessageHandler(
       },
     });
     // The provider call starts first; the typing indicator runs beside it, in the channel the answer goes to.
-    const rendering = renderReply(engine.reply(turn), surface, clock);
+    const rendering = renderReply(events, surface, clock);
     Promise.resolve(target)
       .then(({ channelId }) => {
         if (firstPosted) return;
@@ -68,7 +79,8 @@ export function createMessageHandler(
       firstPosted = true;
       typing?.stop();
     });
-    logAnswered(logger, turn, rendered, clock.now() - startedMs, "message");
+    logSurfaceError(logger, rendered);
+    return rendered;
   };
 
   return async (message) => {
@@ -84,13 +96,17 @@ export function createMessageHandler(
     const turn: Turn = plan.turn.attachments
       ? { ...plan.turn, readAttachment: options.readAttachment }
       : plan.turn;
-    if (plan.action === "open-thread") {
-      await answer(turn, openThread(message, plan.threadName));
-      return;
-    }
-    await answer(turn, {
-      channelId: message.channel_id,
-      ...(plan.replyTo ? { replyToMessageId: plan.replyTo } : {}),
-    });
+    await lifecycle.run(
+      turn,
+      ({ events, logger }) =>
+        answer(
+          events,
+          plan.action === "open-thread"
+            ? openThread(message, plan.threadName, logger)
+            : { channelId: message.channel_id, ...(plan.replyTo ? { replyToMessageId: plan.replyTo } : {}) },
+          logger,
+        ),
+      { logger: options.logger },
+    );
   };
 }

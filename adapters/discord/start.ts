@@ -3,6 +3,8 @@ import { Client, Events, GatewayDispatchEvents, GatewayIntentBits, Partials, RES
 import type { Config } from "../../src/config.ts";
 import { ParleyError } from "../../src/errors.ts";
 import type { Logger } from "../../src/logger.ts";
+import { type AdapterReporter, UNREPORTED } from "../../src/ops/operations.ts";
+import { createTurnLifecycle, type TurnLifecycle } from "../../src/ops/turn-lifecycle.ts";
 import { type RenderClock, systemClock } from "../../src/render/surface.ts";
 import type { Engine } from "../../src/types.ts";
 import { createAttachmentReader } from "./attachments.ts";
@@ -13,11 +15,15 @@ import type { ChannelFacts, CommandInteractionPayload, MessagePayload } from "./
 import { publishCommands } from "./publish-commands.ts";
 import { shardOptions } from "./shard-options.ts";
 
-/** What the Discord adapter needs; everything after `logger` is for tests. */
+/** What the Discord adapter needs; everything after `reporter` is for tests. */
 export interface DiscordAdapterOptions {
   config: Config;
   engine: Engine;
   logger: Logger;
+  /** The process's turn lifecycle (default: one of the adapter's own, without metrics). */
+  lifecycle?: TurnLifecycle;
+  /** Where the gateway connection and Discord's rate limits are reported (health, metrics). */
+  reporter?: AdapterReporter;
   /** The clock for throttling and for the age of interactions. */
   clock?: RenderClock;
   /** Answers go to the channel once an interaction is this old (default just under Discord's 15 minutes). */
@@ -25,14 +31,14 @@ export interface DiscordAdapterOptions {
   typingIntervalMs?: number;
   /** Downloads attachments (default: global fetch). */
   fetch?: typeof fetch;
-  /** Longest wait on `stop()` for answers still streaming, in milliseconds (default 10 s). */
+  /** Longest wait on `stop()` for answers still streaming before they are interrupted (default 10 s). */
   stopGraceMs?: number;
 }
 
 /** A running Discord adapter. */
 export interface DiscordAdapter {
   client: Client;
-  /** Stops taking new events, lets answers in flight finish (within the grace time) and disconnects. */
+  /** Stops taking new events, drains the lifecycle (answers finish or are marked interrupted), disconnects. */
   stop(): Promise<void>;
 }
 
@@ -58,20 +64,19 @@ export async function startDiscordAdapter(options: DiscordAdapterOptions): Promi
     allowedMentions: { parse: [], repliedUser: false },
   });
 
-  const inFlight = new Set<Promise<void>>();
+  const lifecycle = options.lifecycle ?? createTurnLifecycle({ engine, logger: options.logger });
+  const reporter = options.reporter ?? UNREPORTED;
   let accepting = true;
+  // Replies are tracked by the lifecycle; this only keeps a handler's unexpected failure from going unhandled.
   const run = (what: string, work: () => Promise<void>): void => {
     if (!accepting) return;
-    const task = work().catch((error: unknown) =>
-      logger.error({ error: errorForLog(error) }, `discord ${what} failed`),
-    );
-    inFlight.add(task);
-    void task.finally(() => inFlight.delete(task));
+    work().catch((error: unknown) => logger.error({ error: errorForLog(error) }, `discord ${what} failed`));
   };
 
   const handleInteraction = createInteractionHandler({
     rest: client.rest,
     engine,
+    lifecycle,
     logger,
     clock,
     tokenLifetimeMs: options.interactionTokenLifetimeMs ?? INTERACTION_TOKEN_LIFETIME_MS,
@@ -79,6 +84,7 @@ export async function startDiscordAdapter(options: DiscordAdapterOptions): Promi
   const handleMessage = createMessageHandler({
     rest: client.rest,
     engine,
+    lifecycle,
     logger,
     clock,
     botUserId: () => client.user?.id,
@@ -93,20 +99,35 @@ export async function startDiscordAdapter(options: DiscordAdapterOptions): Promi
   client.ws.on(GatewayDispatchEvents.InteractionCreate, (interaction: CommandInteractionPayload) =>
     run("interaction", () => handleInteraction(interaction)),
   );
-  client.ws.on(GatewayDispatchEvents.MessageCreate, (message: MessagePayload) =>
-    run("message", () => handleMessage(message)),
-  );
-  client.rest.on(RESTEvents.RateLimited, (info) =>
+  // While draining, messages are left alone (not claimed, so nothing is half-answered); commands hear why not.
+  client.ws.on(GatewayDispatchEvents.MessageCreate, (message: MessagePayload) => {
+    if (lifecycle.accepting()) run("message", () => handleMessage(message));
+  });
+  client.rest.on(RESTEvents.RateLimited, (info) => {
+    reporter.rateLimited();
     logger.warn(
       { route: withoutTokens(info.route), retryAfterMs: info.retryAfter, global: info.global },
       "discord rate limit hit",
-    ),
-  );
+    );
+  });
   client.on(Events.Error, (error) => logger.error({ error: errorForLog(error) }, "discord client error"));
   client.on(Events.Warn, (message) => logger.warn({ message }, "discord client warning"));
-  client.on(Events.ShardDisconnect, (event, shardId) =>
-    logger.warn({ code: event.code, shardId }, "discord gateway closed"),
-  );
+  // Connected while every shard of this client is ready; a shard reconnecting or closed for good is down.
+  const shardsUp = new Map<number, boolean>();
+  const shardState = (shardId: number, up: boolean): void => {
+    shardsUp.set(shardId, up);
+    reporter.connected([...shardsUp.values()].every(Boolean));
+  };
+  client.on(Events.ShardReady, (shardId) => shardState(shardId, true));
+  client.on(Events.ShardResume, (shardId) => shardState(shardId, true));
+  client.on(Events.ShardReconnecting, (shardId) => {
+    logger.warn({ shardId }, "discord gateway reconnecting");
+    shardState(shardId, false);
+  });
+  client.on(Events.ShardDisconnect, (event, shardId) => {
+    logger.warn({ code: event.code, shardId }, "discord gateway closed");
+    shardState(shardId, false);
+  });
 
   const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
   try {
@@ -129,12 +150,12 @@ export async function startDiscordAdapter(options: DiscordAdapterOptions): Promi
   return {
     client,
     async stop() {
+      // The lifecycle refuses new turns from here; commands still hear why. The token must stay valid until the
+      // last reply (or its cut-off note) is posted.
+      await lifecycle.drain(options.stopGraceMs ?? 10_000);
       accepting = false;
-      const grace = new Promise<void>((resolve) =>
-        setTimeout(resolve, options.stopGraceMs ?? 10_000).unref(),
-      );
-      await Promise.race([Promise.allSettled([...inFlight]), grace]);
       await client.destroy();
+      reporter.connected(false);
     },
   };
 }

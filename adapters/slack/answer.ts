@@ -1,60 +1,39 @@
-// Runs turns after Slack was acknowledged: engine reply → shared renderer → Slack surface; tracked for shutdown.
+// Runs turns after Slack was acknowledged: the shared lifecycle, the engine's reply, the renderer, a Slack surface.
 import type { Logger } from "../../src/logger.ts";
+import type { TurnLifecycle } from "../../src/ops/turn-lifecycle.ts";
 import { renderReply } from "../../src/render/render-reply.ts";
-import { conversationId, type Engine, type Turn } from "../../src/types.ts";
+import type { Turn } from "../../src/types.ts";
 import { describeSlackError, type SlackSurface } from "./surface.ts";
 
 /** Answers turns in the background, so listeners return at once and Slack's deadlines never wait on a model. */
 export interface Answerer {
-  /** Starts answering a turn on a surface; errors are logged, never thrown. */
-  answer(turn: Turn, surface: SlackSurface): void;
-  /** Waits until the answers still running finish, or until `timeoutMs` passed. */
-  drain(timeoutMs: number): Promise<void>;
+  /** False once parley is shutting down: listeners then leave events alone (nothing claimed, nothing posted). */
+  accepting(): boolean;
+  /** Starts answering a turn on the surface `makeSurface` builds with the turn's logger; never throws. */
+  answer(turn: Turn, makeSurface: (logger: Logger) => SlackSurface): void;
 }
 
-/** Creates the answerer for one adapter. */
-export function createAnswerer(engine: Engine, logger: Logger): Answerer {
-  const running = new Set<Promise<void>>();
-
-  async function answerNow(turn: Turn, surface: SlackSurface): Promise<void> {
-    const conversation = conversationId(turn.key);
-    const startedAtMs = Date.now();
-    try {
-      const outcome = await renderReply(engine.reply(turn), surface);
-      await surface.finish();
-      const fields = {
-        conversation,
-        command: turn.kind,
-        messages: outcome.messages.length,
-        outcome: outcome.outcome,
-        errorCode: outcome.errorCode,
-        ms: Date.now() - startedAtMs,
-      };
-      if (outcome.surfaceError === undefined) logger.info(fields, "slack reply finished");
-      else
-        logger.warn(
-          { ...fields, slackError: describeSlackError(outcome.surfaceError) },
-          "slack reply incomplete",
-        );
-    } catch (error) {
-      logger.error({ conversation, err: describeSlackError(error) }, "slack reply failed");
-    }
-  }
-
+/** Creates the answerer for one adapter, on the process's turn lifecycle. */
+export function createAnswerer(lifecycle: TurnLifecycle, logger: Logger): Answerer {
   return {
-    answer(turn, surface) {
-      const task = answerNow(turn, surface);
-      running.add(task);
-      void task.then(() => running.delete(task));
-    },
-    async drain(timeoutMs) {
-      if (running.size === 0) return;
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<void>((resolve) => {
-        if (Number.isFinite(timeoutMs)) timer = setTimeout(resolve, timeoutMs);
-      });
-      await Promise.race([Promise.allSettled([...running]), timeout]);
-      clearTimeout(timer);
+    accepting: () => lifecycle.accepting(),
+    answer(turn, makeSurface) {
+      void lifecycle.run(
+        turn,
+        async ({ events, logger: turnLogger }) => {
+          const surface = makeSurface(turnLogger);
+          const outcome = await renderReply(events, surface);
+          await surface.finish();
+          if (outcome.surfaceError !== undefined) {
+            turnLogger.warn(
+              { slackError: describeSlackError(outcome.surfaceError) },
+              "slack reply incomplete",
+            );
+          }
+          return outcome;
+        },
+        { logger },
+      );
     },
   };
 }

@@ -29,7 +29,7 @@ export function createParleyAssistant(deps: SlackHandlerDependencies): Assistant
     threadContextChanged: async () => {},
     userMessage: async ({ body, context, client, setStatus, setTitle }) => {
       const message = parseMessageEnvelope(body, context.botUserId);
-      if (message === undefined || message.threadTs === undefined) return;
+      if (message === undefined || message.threadTs === undefined || !answerer.accepting()) return;
       if (!(await claimMessage(engine, message))) return;
       const key = slackKey(message.teamId, message.channel, message.threadTs);
       const plain = slackTextToPlain(message.text, context.botUserId);
@@ -48,17 +48,18 @@ export function createParleyAssistant(deps: SlackHandlerDependencies): Assistant
         botUserId: context.botUserId,
         readAttachment: deps.readAttachment,
       });
-      const surface = createSlackSurface({
-        client,
-        channel: message.channel,
-        threadTs: message.threadTs,
-        logger,
-        editIntervalMs: deps.editIntervalMs,
-        setStatus: async (text) => {
-          await setStatus(text);
-        },
-      });
-      answerer.answer(turn, surface);
+      answerer.answer(turn, (turnLogger) =>
+        createSlackSurface({
+          client,
+          channel: message.channel,
+          threadTs: message.threadTs,
+          logger: turnLogger,
+          editIntervalMs: deps.editIntervalMs,
+          setStatus: async (text) => {
+            await setStatus(text);
+          },
+        }),
+      );
     },
   });
 }

@@ -1,6 +1,7 @@
 // Listens for parley's slash commands: acknowledge first, then answer in a thread (model commands) or privately.
 import type { App } from "@slack/bolt";
 import { COMMANDS } from "../../src/commands.ts";
+import { SHUTTING_DOWN_MESSAGE } from "../../src/ops/turn-lifecycle.ts";
 import type { SlackHandlerDependencies } from "./handler-dependencies.ts";
 import { parseSlashCommand, type SlackCommand } from "./parse-command.ts";
 import { createPrivateSurface } from "./private-surface.ts";
@@ -25,9 +26,15 @@ export function registerCommandListeners(app: App, deps: SlackHandlerDependencie
       await ack();
       const command = parseSlashCommand(body);
       if (command === undefined) return;
+      if (!answerer.accepting()) {
+        await respond({ response_type: "ephemeral", text: SHUTTING_DOWN_MESSAGE }).catch((error: unknown) => {
+          logger.warn({ err: describeSlackError(error) }, "could not answer through response_url");
+        });
+        return;
+      }
       if (!answersInChannel(command)) {
         const key = slackKey(command.teamId, command.channel, command.threadTs ?? command.channel);
-        answerer.answer(commandTurn(command, key), createPrivateSurface(respond));
+        answerer.answer(commandTurn(command, key), () => createPrivateSurface(respond));
         return;
       }
       // The answer starts a thread (or continues the one the command came from); its key needs the root's ts.
@@ -44,19 +51,20 @@ export function registerCommandListeners(app: App, deps: SlackHandlerDependencie
         return;
       }
       const thread = command.threadTs ?? rootTs;
-      const surface = createSlackSurface({
-        client,
-        channel: command.channel,
-        threadTs: thread,
-        logger,
-        editIntervalMs: deps.editIntervalMs,
-        placeholder: Promise.resolve(rootTs),
-        header,
-        showErrorPrivately: async (text) => {
-          await respond({ response_type: "ephemeral", text: `:warning: ${text}` });
-        },
-      });
-      answerer.answer(commandTurn(command, slackKey(command.teamId, command.channel, thread)), surface);
+      const makeSurface = (turnLogger: typeof logger) =>
+        createSlackSurface({
+          client,
+          channel: command.channel,
+          threadTs: thread,
+          logger: turnLogger,
+          editIntervalMs: deps.editIntervalMs,
+          placeholder: Promise.resolve(rootTs),
+          header,
+          showErrorPrivately: async (text) => {
+            await respond({ response_type: "ephemeral", text: `:warning: ${text}` });
+          },
+        });
+      answerer.answer(commandTurn(command, slackKey(command.teamId, command.channel, thread)), makeSurface);
     });
   }
 }

@@ -28,7 +28,7 @@ export function registerMessageListeners(app: App, deps: SlackHandlerDependencie
     const message = parseMessageEnvelope(args.body, botUserId);
     if (message === undefined) return;
     const route = routeMessage(message, botUserId);
-    if (route.action === "ignore") return;
+    if (route.action === "ignore" || !answerer.accepting()) return;
     if (route.action === "answer-if-known" && !(await engine.hasConversation(route.key))) return;
     if (!(await claimMessage(engine, message))) {
       logger.debug({ eventId: message.eventId }, "slack message already answered");
@@ -46,15 +46,16 @@ export function registerMessageListeners(app: App, deps: SlackHandlerDependencie
       botUserId,
       readAttachment: deps.readAttachment,
     });
-    const surface = createSlackSurface({
-      client: args.client,
-      channel: message.channel,
-      threadTs: route.replyThreadTs,
-      logger,
-      editIntervalMs: deps.editIntervalMs,
-      placeholder,
-    });
-    answerer.answer(turn, surface);
+    answerer.answer(turn, (turnLogger) =>
+      createSlackSurface({
+        client: args.client,
+        channel: message.channel,
+        threadTs: route.replyThreadTs,
+        logger: turnLogger,
+        editIntervalMs: deps.editIntervalMs,
+        placeholder,
+      }),
+    );
   };
 
   app.event("app_mention", onMessage);

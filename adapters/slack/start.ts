@@ -1,9 +1,12 @@
 // Starts the Slack adapter: a Bolt App in Socket Mode (SLACK_APP_TOKEN) or HTTP mode (/slack/events on PORT).
 import type { AddressInfo } from "node:net";
-import { App, SocketModeReceiver, type webApi } from "@slack/bolt";
+import { App, SocketModeReceiver, webApi } from "@slack/bolt";
 import type { Config } from "../../src/config.ts";
 import { ParleyError } from "../../src/errors.ts";
 import type { Logger } from "../../src/logger.ts";
+import type { OpsRoute } from "../../src/ops/http.ts";
+import { type AdapterReporter, UNREPORTED } from "../../src/ops/operations.ts";
+import { createTurnLifecycle, type TurnLifecycle } from "../../src/ops/turn-lifecycle.ts";
 import type { Engine } from "../../src/types.ts";
 import { createAnswerer } from "./answer.ts";
 import { createParleyAssistant } from "./assistant.ts";
@@ -30,6 +33,12 @@ export interface SlackAdapterOptions {
   config: Config;
   engine: Engine;
   logger: Logger;
+  /** The process's turn lifecycle (default: one of the adapter's own, without metrics). */
+  lifecycle?: TurnLifecycle;
+  /** Where the connection and Slack's rate limits are reported (health, metrics). */
+  reporter?: AdapterReporter;
+  /** HTTP mode: more routes on the events server (GET /healthz and /metrics). */
+  customRoutes?: OpsRoute[];
   /** HTTP mode: the port to listen on instead of config.slack.port (0 picks a free one). */
   port?: number;
   /** HTTP mode: the interface to listen on (default: all). */
@@ -47,7 +56,7 @@ export interface RunningSlackAdapter {
   port: number | undefined;
   /** Resolves once no answer is being written (answers started later are not waited for). */
   idle(): Promise<void>;
-  /** Stops taking events (in Socket Mode: until the socket is closed), then waits for answers in flight. */
+  /** Stops taking events (in Socket Mode: until the socket is closed), then drains the lifecycle. */
   stop(): Promise<void>;
 }
 
@@ -80,7 +89,13 @@ export async function startSlackAdapter(options: SlackAdapterOptions): Promise<R
     : undefined;
   const app = new App({
     token: botToken,
-    ...(socketReceiver ? { receiver: socketReceiver } : { signingSecret, endpoints: SLACK_EVENTS_PATH }),
+    ...(socketReceiver
+      ? { receiver: socketReceiver }
+      : {
+          signingSecret,
+          endpoints: SLACK_EVENTS_PATH,
+          ...(options.customRoutes ? { customRoutes: options.customRoutes } : {}),
+        }),
     clientOptions,
     logger: boltLogger,
     // auth.test runs in init(), where a bad token fails start-up instead of every later event.
@@ -90,7 +105,17 @@ export async function startSlackAdapter(options: SlackAdapterOptions): Promise<R
     logger.error({ code: error.code, err: describeSlackError(error) }, "slack listener failed");
   });
 
-  const answerer = createAnswerer(engine, logger);
+  const lifecycle = options.lifecycle ?? createTurnLifecycle({ engine, logger });
+  const reporter = options.reporter ?? UNREPORTED;
+  watchRateLimits(app, reporter);
+  if (socketReceiver) {
+    const socket = socketReceiver.client;
+    socket.on("connected", () => reporter.connected(true));
+    // "close" comes first when the socket drops; the client then reconnects by itself.
+    for (const down of ["close", "reconnecting", "disconnected"])
+      socket.on(down, () => reporter.connected(false));
+  }
+  const answerer = createAnswerer(lifecycle, logger);
   const deps: SlackHandlerDependencies = {
     engine,
     logger,
@@ -122,13 +147,14 @@ export async function startSlackAdapter(options: SlackAdapterOptions): Promise<R
     const listenPort = options.port ?? config.slack.port;
     const server = await app.start(options.host ? { port: listenPort, host: options.host } : listenPort);
     port = (server.address() as AddressInfo).port;
+    reporter.connected(true);
     logger.info({ mode: "http", port, path: SLACK_EVENTS_PATH }, "slack adapter started");
   }
 
   return {
     app,
     port,
-    idle: () => answerer.drain(Number.POSITIVE_INFINITY),
+    idle: () => lifecycle.settled(),
     async stop() {
       if (socketReceiver) {
         // app.stop() returns before the socket is closed; the client's disconnect() waits for it.
@@ -136,8 +162,27 @@ export async function startSlackAdapter(options: SlackAdapterOptions): Promise<R
       } else {
         await app.stop();
       }
-      await answerer.drain(SLACK_STOP_GRACE_MS);
+      reporter.connected(false);
+      await lifecycle.drain(SLACK_STOP_GRACE_MS);
       logger.info("slack adapter stopped");
     },
   };
+}
+
+/**
+ * Counts Slack's 429s. Bolt gives listeners a WebClient per workspace from a pool, not `app.client`: subscribe to
+ * each client once, as it first passes through.
+ */
+function watchRateLimits(app: App, reporter: AdapterReporter): void {
+  const watched = new WeakSet<webApi.WebClient>();
+  const watch = (client: webApi.WebClient): void => {
+    if (watched.has(client)) return;
+    watched.add(client);
+    client.on(webApi.WebClientEvent.RATE_LIMITED, () => reporter.rateLimited());
+  };
+  watch(app.client);
+  app.use(async ({ client, next }) => {
+    watch(client);
+    await next();
+  });
 }

@@ -1,60 +1,37 @@
-// `npm start` as an admin runs it: one process, every configured platform on one engine, a clean shutdown.
-import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+// `npm start` as an admin runs it: one process, every platform on one engine, health and metrics, a clean shutdown.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { parseExposition, samplesOf } from "../ops/exposition.ts";
+import { exitCode, httpGet, logRecords, startMain as startMainProcess, until } from "../ops/main-process.ts";
 import { type FakeAimlApi, startFakeAimlApi } from "../support/fake-aimlapi.ts";
 import { type FakeDiscord, startFakeDiscord } from "../support/fake-discord.ts";
 import { type FakeSlack, startFakeSlack } from "../support/fake-slack.ts";
 import { eventEnvelope } from "../support/fake-slack-delivery.ts";
 import { mentionOfBot, messageEvent } from "../support/fake-slack-harness.ts";
+import { freePort } from "../support/redis-server.ts";
 
-const MAIN = new URL("../../adapters/main.ts", import.meta.url).pathname;
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
+const startMain = (env: Record<string, string>) => startMainProcess(env, cleanups);
 
-/** Starts `node adapters/main.ts` in an empty folder (no developer .env) with only the given variables. */
-function startMain(env: Record<string, string>): {
-  child: ChildProcessWithoutNullStreams;
-  output: () => string;
-} {
-  const directory = mkdtempSync(join(tmpdir(), "parley-main-"));
-  const child = spawn(process.execPath, [MAIN], {
-    cwd: directory,
-    env: { PATH: process.env.PATH ?? "", ...env },
-  });
-  let output = "";
-  child.stdout.on("data", (chunk) => {
-    output += chunk;
-  });
-  child.stderr.on("data", (chunk) => {
-    output += chunk;
-  });
-  cleanups.push(() => {
-    child.kill("SIGKILL");
-    rmSync(directory, { recursive: true, force: true });
-  });
-  return { child, output: () => output };
-}
-
-const exitCode = (child: ChildProcessWithoutNullStreams) =>
-  new Promise<number | null>((resolve) => {
-    if (child.exitCode !== null) resolve(child.exitCode);
-    else child.on("exit", (code) => resolve(code));
-  });
-
-async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+/** The fields every platform's "turn finished" line carries. */
+const TURN_FINISHED_FIELDS = [
+  "requestId",
+  "platform",
+  "conversation",
+  "command",
+  "model",
+  "outcome",
+  "messages",
+  "firstTokenMs",
+  "ms",
+  "promptTokens",
+  "completionTokens",
+];
 
 describe("npm start", () => {
   it("without platform credentials, exits and names the variables to set", async () => {
@@ -76,6 +53,7 @@ describe("npm start", () => {
     );
     const store = mkdtempSync(join(tmpdir(), "parley-main-store-"));
     cleanups.push(() => rmSync(store, { recursive: true, force: true }));
+    const metricsPort = await freePort();
 
     const { child, output } = startMain({
       AIML_API_KEY: "test-key-123456",
@@ -86,6 +64,7 @@ describe("npm start", () => {
       SLACK_BOT_TOKEN: "xoxb-main-test",
       SLACK_APP_TOKEN: "xapp-main-test",
       SLACK_API_URL: slack.apiUrl,
+      METRICS_PORT: String(metricsPort),
     });
     await until("parley is running", () => output().includes('"adapters":["discord","slack"]'));
 
@@ -104,6 +83,48 @@ describe("npm start", () => {
     await until("the Slack answer", () =>
       slack.thread("C90", ts).find((message) => message.text.includes("hello from slack")),
     );
+
+    // One "turn finished" line per turn, with the same fields on both platforms.
+    const finished = await until("both turns finished", () => {
+      const lines = logRecords(output()).filter((record) => record.msg === "turn finished");
+      return lines.length === 2 ? lines : undefined;
+    });
+    const byPlatform = Object.fromEntries(finished.map((line) => [line.platform, line]));
+    for (const platform of ["discord", "slack"]) {
+      const line = byPlatform[platform] as Record<string, unknown>;
+      for (const field of TURN_FINISHED_FIELDS) expect(line, `${platform} ${field}`).toHaveProperty(field);
+      expect(line).toMatchObject({ command: "mention", outcome: "done", messages: 1 });
+    }
+    const keysOf = (line: unknown) => Object.keys(line as object).sort();
+    expect(keysOf(byPlatform.discord)).toEqual(keysOf(byPlatform.slack));
+    expect(byPlatform.discord?.requestId).not.toBe(byPlatform.slack?.requestId);
+
+    // Socket Mode and Discord: health and metrics on METRICS_PORT.
+    const health = await httpGet(`http://127.0.0.1:${metricsPort}/healthz`);
+    expect(health.status).toBe(200);
+    expect(JSON.parse(health.body)).toEqual({
+      status: "ok",
+      store: { kind: "sqlite", ok: true },
+      adapters: { discord: { connected: true }, slack: { connected: true } },
+    });
+    const metrics = await httpGet(`http://127.0.0.1:${metricsPort}/metrics`);
+    expect(metrics.status).toBe(200);
+    const exposition = parseExposition(metrics.body);
+    for (const platform of ["discord", "slack"]) {
+      const counted = samplesOf(exposition, "parley_turns_total", {
+        platform,
+        command: "mention",
+        model: String(byPlatform[platform]?.model),
+        outcome: "done",
+      });
+      expect(counted.map((sample) => sample.value)).toEqual([1]);
+    }
+    expect(exposition.types.get("process_resident_memory_bytes")).toBe("gauge");
+    for (const body of [health.body, metrics.body]) {
+      for (const secret of ["test-key-123456", discord.token, "xoxb-main-test", "xapp-main-test"]) {
+        expect(body).not.toContain(secret);
+      }
+    }
 
     child.kill("SIGTERM");
     expect(await exitCode(child)).toBe(0);

@@ -52,6 +52,12 @@ export interface FakeGateway {
    * `(guild_id >> 22) % shard_count`, direct messages and guild-less events to shard 0.
    */
   dispatch(type: string, data: unknown): void;
+  /**
+   * Drops every client's socket without a close frame, as a network failure would. With `holdReconnects`, clients
+   * that connect afterwards get no HELLO until `releaseReconnects()`, so the outage lasts as long as a test needs.
+   */
+  dropConnections(options?: { holdReconnects?: boolean }): void;
+  releaseReconnects(): void;
   close(): void;
 }
 
@@ -70,6 +76,8 @@ export function createFakeGateway(server: Server, url: string, options: GatewayO
   const connectionUrls: string[] = [];
   const identifiedShards: ShardTuple[] = [];
   const onShard = (guildId: string, shard: ShardTuple) => shardOfGuild(guildId, shard[1]) === shard[0];
+  let holding = false;
+  const held: Session[] = [];
 
   const send = (session: Session, payload: Record<string, unknown>): void => {
     if (session.socket.readyState === session.socket.OPEN) session.socket.send(JSON.stringify(payload));
@@ -123,7 +131,8 @@ export function createFakeGateway(server: Server, url: string, options: GatewayO
         options.onViolation(`gateway: unexpected opcode ${payload.op}`);
       }
     });
-    send(session, { op: OP.hello, d: { heartbeat_interval: 41_250 } });
+    if (holding) held.push(session);
+    else send(session, { op: OP.hello, d: { heartbeat_interval: 41_250 } });
   });
 
   return {
@@ -140,6 +149,15 @@ export function createFakeGateway(server: Server, url: string, options: GatewayO
         if (guildId ? onShard(guildId, session.shard) : session.shard[0] === 0)
           dispatchTo(session, type, data);
       }
+    },
+    dropConnections(dropOptions) {
+      holding = dropOptions?.holdReconnects === true;
+      for (const session of sessions) session.socket.terminate();
+    },
+    releaseReconnects() {
+      holding = false;
+      for (const session of held.splice(0))
+        send(session, { op: OP.hello, d: { heartbeat_interval: 41_250 } });
     },
     close() {
       for (const session of sessions) session.socket.terminate();

@@ -1,0 +1,24 @@
+// How one turn went, in the field names every platform shares: the "turn finished" log line and the metrics.
+
+/** One finished turn. */
+export interface TurnSummary {
+  requestId: string;
+  platform: string;
+  conversation: string;
+  /** The command, or "mention" / "follow-up". */
+  command: string;
+  /** The model that answered; absent for commands that call none. */
+  model?: string;
+  outcome: "done" | "error";
+  /** The ParleyError code of a failed turn, "surface_failed" when the platform refused it, or "interrupted". */
+  errorCode?: string;
+  /** How many chat messages the reply left. */
+  messages: number;
+  /** From the turn's start to its first text. */
+  firstTokenMs?: number;
+  /** From the turn's start to its last message shown. */
+  ms: number;
+  promptTokens?: number;
+  completionTokens?: number;
+  costUsd?: number;
+}

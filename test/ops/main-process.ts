@@ -1,0 +1,67 @@
+// Runs `node adapters/main.ts` as an admin would, and reads what it prints and logs.
+import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const MAIN = new URL("../../adapters/main.ts", import.meta.url).pathname;
+
+/** Starts `node adapters/main.ts` in an empty folder (no developer .env) with only the given variables. */
+export function startMain(
+  env: Record<string, string>,
+  cleanups: (() => Promise<void> | void)[],
+): { child: ChildProcessWithoutNullStreams; output: () => string } {
+  const directory = mkdtempSync(join(tmpdir(), "parley-main-"));
+  const child = spawn(process.execPath, [MAIN], {
+    cwd: directory,
+    env: { PATH: process.env.PATH ?? "", ...env },
+  });
+  let output = "";
+  child.stdout.on("data", (chunk) => {
+    output += chunk;
+  });
+  child.stderr.on("data", (chunk) => {
+    output += chunk;
+  });
+  cleanups.push(() => {
+    child.kill("SIGKILL");
+    rmSync(directory, { recursive: true, force: true });
+  });
+  return { child, output: () => output };
+}
+
+/** Resolves with the process's exit code once it exited. */
+export const exitCode = (child: ChildProcessWithoutNullStreams) =>
+  new Promise<number | null>((resolve) => {
+    if (child.exitCode !== null) resolve(child.exitCode);
+    else child.on("exit", (code) => resolve(code));
+  });
+
+/** The JSON log lines the process wrote so far. */
+export function logRecords(output: string): Record<string, unknown>[] {
+  return output
+    .split("\n")
+    .filter((line) => line.startsWith("{"))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+/** GETs a URL: its status and body. */
+export async function httpGet(url: string): Promise<{ status: number; body: string }> {
+  const response = await fetch(url);
+  return { status: response.status, body: await response.text() };
+}
+
+/** Polls `probe` until it returns a value, or fails naming `what`. */
+export async function until<T>(
+  what: string,
+  probe: () => T | undefined | false,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
