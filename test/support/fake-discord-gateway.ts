@@ -31,8 +31,11 @@ export interface FakeGateway {
   identifies: Record<string, unknown>[];
   /** The URL each client connected to (path and query). */
   connectionUrls: string[];
-  /** Sends a dispatch to every identified client. */
-  dispatch(type: string, data: unknown): void;
+  /**
+   * Sends a dispatch to every identified client (as Discord does when several processes run one shard), or only
+   * to the `toSession`th of them, counted in the order they identified.
+   */
+  dispatch(type: string, data: unknown, toSession?: number): void;
   close(): void;
 }
 
@@ -93,8 +96,10 @@ export function createFakeGateway(server: Server, url: string, options: GatewayO
     url,
     identifies,
     connectionUrls,
-    dispatch(type, data) {
-      for (const session of sessions) if (session.identified) dispatchTo(session, type, data);
+    dispatch(type, data, toSession) {
+      const identified = [...sessions].filter((session) => session.identified);
+      const targets = toSession === undefined ? identified : identified.slice(toSession, toSession + 1);
+      for (const session of targets) dispatchTo(session, type, data);
     },
     close() {
       for (const session of sessions) session.socket.terminate();
