@@ -19,7 +19,7 @@ import { modelChoices } from "./commands.ts";
 import { createInteractionSurface } from "./interaction-surface.ts";
 import { errorForLog, logSurfaceError } from "./log-error.ts";
 import { NO_PINGS } from "./message-body.ts";
-import { focusedOption, parseCommandInteraction } from "./parse.ts";
+import { DISCORD_PLATFORM, focusedOption, parseCommandInteraction } from "./parse.ts";
 import type { CommandInteractionPayload } from "./payloads.ts";
 
 /**
@@ -62,6 +62,16 @@ export function createInteractionHandler(
     });
   };
 
+  /** True when this process may answer the interaction; a store failure lets it answer (and is logged). */
+  const claimInteraction = async (interactionId: string): Promise<boolean> => {
+    try {
+      return await engine.claimEvent(DISCORD_PLATFORM, `interaction:${interactionId}`);
+    } catch (error) {
+      logger.warn({ error: errorForLog(error) }, "could not claim the interaction: answering anyway");
+      return true;
+    }
+  };
+
   const answerCommand = async (interaction: CommandInteractionPayload): Promise<void> => {
     const callbackRoute = Routes.interactionCallback(interaction.id, interaction.token);
     const turn = parseCommandInteraction(interaction);
@@ -80,6 +90,8 @@ export function createInteractionHandler(
       });
       return;
     }
+    // Several processes on one bot token all receive the interaction: the one that claims it answers.
+    if (!(await claimInteraction(interaction.id))) return;
     const ephemeral = PRIVATE_COMMANDS.has(turn.kind);
     // Discord shows "The application did not respond" unless this reaches it within 3 s: nothing goes before it.
     const deferred = rest.post(callbackRoute, {

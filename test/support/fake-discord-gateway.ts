@@ -49,9 +49,10 @@ export interface FakeGateway {
   identifiedShards(): ShardTuple[];
   /**
    * Sends a dispatch to every identified session of the shard it belongs to, as Discord does: a guild's events to
-   * `(guild_id >> 22) % shard_count`, direct messages and guild-less events to shard 0.
+   * `(guild_id >> 22) % shard_count`, direct messages and guild-less events to shard 0. Several processes running
+   * one shard all receive it, unless `toSession` picks the `toSession`th of them (in the order they connected).
    */
-  dispatch(type: string, data: unknown): void;
+  dispatch(type: string, data: unknown, toSession?: number): void;
   /**
    * Drops every client's socket without a close frame, as a network failure would. With `holdReconnects`, clients
    * that connect afterwards get no HELLO until `releaseReconnects()`, so the outage lasts as long as a test needs.
@@ -142,13 +143,14 @@ export function createFakeGateway(server: Server, url: string, options: GatewayO
     recommendedShards: options.recommendedShards ?? 1,
     maxConcurrency: options.maxConcurrency ?? 1,
     identifiedShards: () => [...identifiedShards],
-    dispatch(type, data) {
+    dispatch(type, data, toSession) {
       const guildId = guildOf(type, data);
-      for (const session of sessions) {
-        if (!session.identified) continue;
-        if (guildId ? onShard(guildId, session.shard) : session.shard[0] === 0)
-          dispatchTo(session, type, data);
-      }
+      const targets = [...sessions].filter(
+        (session) =>
+          session.identified && (guildId ? onShard(guildId, session.shard) : session.shard[0] === 0),
+      );
+      const chosen = toSession === undefined ? targets : targets.slice(toSession, toSession + 1);
+      for (const session of chosen) dispatchTo(session, type, data);
     },
     dropConnections(dropOptions) {
       holding = dropOptions?.holdReconnects === true;

@@ -53,6 +53,8 @@ export interface SendMessageInput {
   nick?: string | null;
   replyTo?: FakeMessage;
   attachments?: { filename: string; contentType: string; data: string | Uint8Array }[];
+  /** Deliver to this gateway session only (in identify order); default: every connected session. */
+  toSession?: number;
 }
 
 /** A running fake Discord. */
@@ -287,6 +289,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
           ...(input.replyTo ? { replyTo: input.replyTo, replyToAuthor: bot } : {}),
           attachments: files,
         }),
+        input.toSession,
       );
       return { id, channelId: channel.id };
     },
