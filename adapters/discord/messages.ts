@@ -93,16 +93,32 @@ export function createMessageHandler(
     if (plan.action === "answer-if-conversation" && !(await engine.hasConversation(plan.turn.key))) return;
     // Two parley processes on one bot token (a rolling deploy) both receive the message: one answers.
     if (!(await engine.claimEvent(DISCORD_PLATFORM, message.id))) return;
-    const turn: Turn = plan.turn.attachments
-      ? { ...plan.turn, readAttachment: options.readAttachment }
-      : plan.turn;
+    // Where a mention's answer goes is known once its thread is (or is not) opened, beside the provider call.
+    let settleThread: (target: ChannelTarget) => void = () => undefined;
+    const thread = new Promise<ChannelTarget>((resolve) => {
+      settleThread = resolve;
+    });
+    const turn: Turn = {
+      ...plan.turn,
+      ...(plan.turn.attachments ? { readAttachment: options.readAttachment } : {}),
+      ...(plan.action === "open-thread"
+        ? {
+            historyKey: thread.then((target) =>
+              target.replyToMessageId === undefined ? plan.turn.key : plan.fallbackKey,
+            ),
+          }
+        : {}),
+    };
     await lifecycle.run(
       turn,
       ({ events, logger }) =>
         answer(
           events,
           plan.action === "open-thread"
-            ? openThread(message, plan.threadName, logger)
+            ? openThread(message, plan.threadName, logger).then((target) => {
+                settleThread(target);
+                return target;
+              })
             : { channelId: message.channel_id, ...(plan.replyTo ? { replyToMessageId: plan.replyTo } : {}) },
           logger,
         ),

@@ -102,8 +102,12 @@ export function focusedOption(
 /** What to do with one message. */
 export type MessagePlan =
   | { action: "ignore"; reason: string }
-  /** A mention in a plain channel: open a thread on the message (same id as the message) and answer there. */
-  | { action: "open-thread"; turn: Turn; threadName: string }
+  /**
+   * A mention in a plain channel: open a thread on the message (same id as the message) and answer there. If the
+   * thread cannot be opened, the answer goes in the channel and its exchange under `fallbackKey`, the
+   * conversation that replies in the channel continue.
+   */
+  | { action: "open-thread"; turn: Turn; threadName: string; fallbackKey: ConversationKey }
   /** Answer in the channel or thread the message is in; `replyTo` marks which message is answered. */
   | { action: "answer"; turn: Turn; replyTo?: string }
   /** A message in a thread without a mention: answer only when parley already holds that conversation. */
@@ -152,7 +156,12 @@ export function planMessage(message: MessagePayload, context: MessageContext): M
         parentId: channel.id,
       });
       const author = authorOf(message.author, message.member);
-      return { action: "open-thread", turn: turnFor("mention", key), threadName: threadName(text, author) };
+      return {
+        action: "open-thread",
+        turn: turnFor("mention", key),
+        threadName: threadName(text, author),
+        fallbackKey: inPlaceKey,
+      };
     }
     return { action: "answer", turn: turnFor("mention", inPlaceKey), replyTo: message.id };
   }

@@ -198,10 +198,17 @@ describe("when Discord refuses", () => {
       50013,
       "Missing Permissions",
     );
-    const sent = bot.discord.sendMessage({ content: `${mention()} no threads here?` });
+    const sent = bot.discord.sendMessage({ content: `${mention()} no threads here? Remember 42.` });
     const answer = await answerIn(bot.discord.textChannel.id, "no threads here?");
     expect(answer.replyTo).toBe(sent.id);
     expect(bot.discord.channel(sent.id)).toBeUndefined();
+
+    // Replying to that answer continues the same conversation: the first exchange was kept where replies look.
+    bot.discord.sendMessage({ content: "what number did I say?", replyTo: answer });
+    await answerIn(bot.discord.textChannel.id, "what number did I say?");
+    const lines = lastTranscript().join("\n");
+    expect(lines).toContain("no threads here? Remember 42.");
+    expect(lines).toContain("Echo: Alice: no threads here? Remember 42.");
   });
 
   test("an answer that cannot be posted is logged, and the bot keeps answering", async () => {

@@ -95,6 +95,13 @@ describe("messages", () => {
           thread: "1800000000000000001",
         },
       },
+      // Where the answer's exchange goes if the thread cannot be opened: the channel's own conversation.
+      fallbackKey: {
+        platform: "discord",
+        workspace: GUILD_ID,
+        channel: TEXT_CHANNEL_ID,
+        thread: TEXT_CHANNEL_ID,
+      },
     });
   });
 
