@@ -25,7 +25,7 @@ const EVENT_MEMORY_MS = 24 * 60 * 60 * 1000;
 /** Longest a turn may run, waiting for its conversation included. */
 const TURN_DEADLINE_MS = 10 * 60 * 1000;
 /** How long a conversation's lock outlives a process that stopped renewing it (a crash). */
-const LOCK_LEASE_MS = 30_000;
+const LOCK_LEASE_MS = 15_000;
 /** Turns that read or change a conversation's history, and so take its lock. */
 const CONVERSATION_KINDS: ReadonlySet<TurnKind> = new Set([
   "ask",
@@ -52,7 +52,7 @@ export interface EngineDependencies {
    * is aborted, an error is yielded and the conversation's lock is released.
    */
   turnDeadlineMs?: number;
-  /** How long a conversation's lock outlives a process that stopped renewing it (default 30 s). */
+  /** How long a conversation's lock outlives a process that stopped renewing it (default 15 s). */
   lockLeaseMs?: number;
 }
 
