@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStores, type Stores } from "../../../src/store/open-stores.ts";
 import { conversationId } from "../../../src/types.ts";
-import { type FakeAimlApi, startFakeAimlApi } from "../../support/fake-aimlapi.ts";
+import { type FakeAimlApi, type RecordedChatRequest, startFakeAimlApi } from "../../support/fake-aimlapi.ts";
 import { startTestRedis, type TestRedis } from "../../support/redis-server.ts";
 import { ask, engineOn, freshKey, recordLogs } from "./engine-on-store.ts";
 
@@ -65,10 +65,12 @@ describe("replicas on one Redis", () => {
   it("runs different conversations side by side across replicas", async () => {
     const engines = [engineOn(replicaA, fake), engineOn(replicaB, fake)] as const;
     fake.reset();
-    fake.enqueue(
-      { text: "slow one", firstChunkDelayMs: 1_500 },
-      { text: "slow two", firstChunkDelayMs: 1_500 },
-    );
+    // Whichever request arrives first, each answer names its own question.
+    const slowAnswer = (request: RecordedChatRequest) => ({
+      text: JSON.stringify(request.body.messages.at(-1)?.content).includes("one") ? "slow one" : "slow two",
+      firstChunkDelayMs: 1_500,
+    });
+    fake.enqueue(slowAnswer, slowAnswer);
     const startedAtMs = Date.now();
     const [one, two] = await Promise.all([
       ask(engines[0], "one", freshKey("side-a")),
