@@ -10,6 +10,7 @@ import {
 } from "discord.js";
 import { findCommand } from "../../src/commands.ts";
 import type { Logger } from "../../src/logger.ts";
+import type { EditPacer } from "../../src/render/edit-pacer.ts";
 import { renderReply } from "../../src/render/render-reply.ts";
 import type { RenderClock } from "../../src/render/surface.ts";
 import type { Engine } from "../../src/types.ts";
@@ -38,6 +39,8 @@ export interface InteractionHandlerOptions {
   clock: RenderClock;
   /** After this long (from the interaction's creation) answers go to the channel; tests shorten it. */
   tokenLifetimeMs: number;
+  /** Message budgets shared by every answer. */
+  pacer?: EditPacer;
 }
 
 /** Handles one INTERACTION_CREATE payload; rejects only on unexpected failures (the caller logs them). */
@@ -45,6 +48,7 @@ export function createInteractionHandler(
   options: InteractionHandlerOptions,
 ): (interaction: CommandInteractionPayload) => Promise<void> {
   const { rest, engine, logger, clock } = options;
+  const pacing = options.pacer ? { pacer: options.pacer } : {};
 
   const answerAutocomplete = async (interaction: CommandInteractionPayload): Promise<void> => {
     const focused = focusedOption(interaction);
@@ -95,7 +99,8 @@ export function createInteractionHandler(
       deferred,
       ephemeral,
       tokenExpired: () => clock.now() - createdAtMs >= options.tokenLifetimeMs,
-      fallback: () => createChannelSurface({ rest, target: { channelId } }),
+      fallback: () => createChannelSurface({ rest, target: { channelId }, ...pacing }),
+      ...pacing,
     });
     const startedMs = clock.now();
     const rendered = await renderReply(engine.reply(turn), surface, clock);

@@ -1,6 +1,7 @@
 // Answers messages: mentions open a thread, threads with a conversation continue, DMs always answer.
 import { type REST, Routes } from "discord.js";
 import type { Logger } from "../../src/logger.ts";
+import type { EditPacer } from "../../src/render/edit-pacer.ts";
 import { renderReply } from "../../src/render/render-reply.ts";
 import type { RenderClock } from "../../src/render/surface.ts";
 import type { AttachmentReader, Engine, Turn } from "../../src/types.ts";
@@ -22,6 +23,8 @@ export interface MessageHandlerOptions {
   resolveChannel: (channelId: string) => Promise<ChannelFacts | undefined>;
   readAttachment: AttachmentReader;
   typingIntervalMs?: number;
+  /** Message budgets per channel, shared by every answer. */
+  pacer?: EditPacer;
 }
 
 /** Handles one MESSAGE_CREATE payload; rejects only on unexpected failures (the caller logs them). */
@@ -48,6 +51,7 @@ export function createMessageHandler(
     const surface = createChannelSurface({
       rest,
       target,
+      ...(options.pacer ? { pacer: options.pacer } : {}),
       onFirstPost: () => {
         firstPosted = true;
         typing?.stop();

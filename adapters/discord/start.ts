@@ -3,9 +3,11 @@ import { Client, Events, GatewayDispatchEvents, GatewayIntentBits, Partials, RES
 import type { Config } from "../../src/config.ts";
 import { ParleyError } from "../../src/errors.ts";
 import type { Logger } from "../../src/logger.ts";
+import { type BudgetRate, createEditPacer } from "../../src/render/edit-pacer.ts";
 import { type RenderClock, systemClock } from "../../src/render/surface.ts";
 import type { Engine } from "../../src/types.ts";
 import { createAttachmentReader } from "./attachments.ts";
+import { DISCORD_CHANNEL_BUDGET } from "./channel-surface.ts";
 import { createInteractionHandler, INTERACTION_TOKEN_LIFETIME_MS } from "./interactions.ts";
 import { errorForLog, withoutTokens } from "./log-error.ts";
 import { createMessageHandler } from "./messages.ts";
@@ -26,6 +28,8 @@ export interface DiscordAdapterOptions {
   fetch?: typeof fetch;
   /** Longest wait on `stop()` for answers still streaming, in milliseconds (default 10 s). */
   stopGraceMs?: number;
+  /** Posts and edits per channel that every answer shares (default DISCORD_CHANNEL_BUDGET). */
+  editBudget?: BudgetRate;
 }
 
 /** A running Discord adapter. */
@@ -67,12 +71,14 @@ export async function startDiscordAdapter(options: DiscordAdapterOptions): Promi
     void task.finally(() => inFlight.delete(task));
   };
 
+  const pacer = createEditPacer(options.editBudget ?? DISCORD_CHANNEL_BUDGET, clock);
   const handleInteraction = createInteractionHandler({
     rest: client.rest,
     engine,
     logger,
     clock,
     tokenLifetimeMs: options.interactionTokenLifetimeMs ?? INTERACTION_TOKEN_LIFETIME_MS,
+    pacer,
   });
   const handleMessage = createMessageHandler({
     rest: client.rest,
@@ -82,6 +88,7 @@ export async function startDiscordAdapter(options: DiscordAdapterOptions): Promi
     botUserId: () => client.user?.id,
     resolveChannel: (channelId) => resolveChannel(client, channelId),
     readAttachment: createAttachmentReader(options.fetch),
+    pacer,
     ...(options.typingIntervalMs ? { typingIntervalMs: options.typingIntervalMs } : {}),
   });
   // Discord's own JSON, before discord.js reshapes it: the parse functions stay pure over plain payloads.

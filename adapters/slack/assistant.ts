@@ -54,6 +54,7 @@ export function createParleyAssistant(deps: SlackHandlerDependencies): Assistant
         threadTs: message.threadTs,
         logger,
         editIntervalMs: deps.editIntervalMs,
+        updateBudget: deps.editPacer.budget(key.workspace),
         setStatus: async (text) => {
           await setStatus(text);
         },

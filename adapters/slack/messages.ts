@@ -52,6 +52,7 @@ export function registerMessageListeners(app: App, deps: SlackHandlerDependencie
       threadTs: route.replyThreadTs,
       logger,
       editIntervalMs: deps.editIntervalMs,
+      updateBudget: deps.editPacer.budget(turn.key.workspace),
       placeholder,
     });
     answerer.answer(turn, surface);

@@ -4,6 +4,7 @@ import { App, SocketModeReceiver, type webApi } from "@slack/bolt";
 import type { Config } from "../../src/config.ts";
 import { ParleyError } from "../../src/errors.ts";
 import type { Logger } from "../../src/logger.ts";
+import { type BudgetRate, createEditPacer } from "../../src/render/edit-pacer.ts";
 import type { Engine } from "../../src/types.ts";
 import { createAnswerer } from "./answer.ts";
 import { createParleyAssistant } from "./assistant.ts";
@@ -11,7 +12,7 @@ import { createBoltLogger } from "./bolt-logger.ts";
 import { registerCommandListeners } from "./commands.ts";
 import { createSlackFileReader } from "./files.ts";
 import type { SlackHandlerDependencies } from "./handler-dependencies.ts";
-import { SLACK_EDIT_INTERVAL_MS, SLACK_STOP_GRACE_MS } from "./limits.ts";
+import { SLACK_EDIT_INTERVAL_MS, SLACK_STOP_GRACE_MS, SLACK_UPDATE_BUDGET } from "./limits.ts";
 import { registerMessageListeners } from "./messages.ts";
 import { describeSlackError } from "./surface.ts";
 import { createDisplayNames } from "./user-names.ts";
@@ -38,6 +39,8 @@ export interface SlackAdapterOptions {
   fetch?: typeof fetch;
   /** Least time between two edits of one message (default SLACK_EDIT_INTERVAL_MS; tests shorten it). */
   editIntervalMs?: number;
+  /** chat.update calls per workspace that every answer shares (default SLACK_UPDATE_BUDGET, Slack's Tier 3). */
+  editBudget?: BudgetRate;
 }
 
 /** A running Slack adapter. */
@@ -97,6 +100,7 @@ export async function startSlackAdapter(options: SlackAdapterOptions): Promise<R
     answerer,
     displayName: createDisplayNames(logger),
     editIntervalMs: options.editIntervalMs ?? SLACK_EDIT_INTERVAL_MS,
+    editPacer: createEditPacer(options.editBudget ?? SLACK_UPDATE_BUDGET),
     readAttachment: createSlackFileReader({ botToken, apiUrl, ...fetchOption }),
   };
   app.assistant(createParleyAssistant(deps));
