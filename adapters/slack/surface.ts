@@ -84,15 +84,15 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     editIntervalMs: options.editIntervalMs ?? SLACK_EDIT_INTERVAL_MS,
     format: markdownToSlack,
 
-    budgetFor(write) {
+    async budgetFor(write) {
       const { updateBudget } = options;
       // Only writes that call chat.update spend the budget: while the placeholder is unclaimed, posts and errors
       // fill it; later posts are new messages (chat.postMessage), private errors go through response_url.
-      if (write === "edit") return updateBudget;
-      if (placeholderClaimed) return undefined;
+      if (write === "edit" || !updateBudget) return updateBudget;
       if (write === "status" && options.setStatus) return undefined;
       if (write === "error" && options.showErrorPrivately) return undefined;
-      return updateBudget;
+      // Wait for the placeholder here, not after the slot is granted: a slot must be spent at once.
+      return (await peekPlaceholder()) === undefined ? undefined : updateBudget;
     },
 
     async post(text) {

@@ -1,14 +1,15 @@
 // Shared write budgets: every reply spends one platform budget (a Slack workspace's chat.update, a Discord channel's edits).
 import { type RenderClock, systemClock } from "./surface.ts";
 
-/** How many writes a budget allows in any sliding window (Slack chat.update, Tier 3: 50 per 60,000 ms). */
+/**
+ * How many writes a budget allows in any sliding window (Slack chat.update, Tier 3: 50 per 60,000 ms). A write
+ * holds its slot from when it is granted until a window (and the margin) after it finished: however late a busy
+ * process sends it, the platform never sees more than `limit` of them in one window.
+ */
 export interface BudgetRate {
   limit: number;
   windowMs: number;
-  /**
-   * Extra time kept beyond the window, so that network delay and the platform's own clock never make parley's
-   * writes land closer together than the platform counts (default: a tenth of the window, at least 50 ms).
-   */
+  /** Extra time kept beyond the window, for the platform's clock (default: a tenth of the window, at least 50 ms). */
   marginMs?: number;
 }
 
@@ -20,10 +21,12 @@ export type WritePriority = "finish" | "first" | "stream";
 
 /** One write's claim on a budget. */
 export interface BudgetTicket {
-  /** Resolves when the write may go; the write must then follow at once. */
+  /** Resolves when the write may go. */
   readonly granted: Promise<void>;
   /** True once the slot was granted. */
   isGranted(): boolean;
+  /** Says the granted write finished (or failed): its slot frees up a window from now. */
+  done(): void;
   /** Withdraws the claim: leaves the queue, or gives back a granted slot that no write used. */
   cancel(): void;
 }
@@ -50,14 +53,19 @@ const PRIORITY_ORDER: Record<WritePriority, number> = { finish: 0, first: 1, str
 
 interface Claim {
   rank: number;
-  sequence: number;
-  grantedAtMs: number | undefined;
-  grant: () => void;
+  /** Set once granted: the slot it holds. */
+  slot: Slot | undefined;
+  resolve: () => void;
+}
+
+/** A slot in use: its write is in flight (no finish time yet) or finished less than a span ago. */
+interface Slot {
+  finishedAtMs: number | undefined;
 }
 
 interface KeyState {
-  /** When recent slots were granted, oldest first (at most `limit` kept). */
-  grants: number[];
+  /** Slots still counted against the budget. */
+  slots: Slot[];
   /** Claims not yet granted, best first. */
   waiting: Claim[];
   /** When a wake-up is already scheduled. */
@@ -71,35 +79,50 @@ export function createEditPacer(rate: BudgetRate, clock: RenderClock = systemClo
   }
   const spanMs = rate.windowMs + (rate.marginMs ?? Math.max(50, Math.round(rate.windowMs / 10)));
   const states = new Map<string, KeyState>();
-  let sequence = 0;
   let lastSweepMs = clock.now();
 
-  const isIdle = (state: KeyState, nowMs: number): boolean =>
-    state.waiting.length === 0 && (state.grants.at(-1) ?? Number.NEGATIVE_INFINITY) + spanMs <= nowMs;
+  function prune(state: KeyState, nowMs: number): void {
+    state.slots = state.slots.filter(
+      (slot) => slot.finishedAtMs === undefined || slot.finishedAtMs + spanMs > nowMs,
+    );
+  }
 
-  /** Forgets budgets nobody used for a whole window (Discord threads come and go). */
+  /** Forgets budgets nobody used for a whole span (Discord threads come and go). */
   function sweep(nowMs: number): void {
     if (nowMs - lastSweepMs < spanMs) return;
     lastSweepMs = nowMs;
-    for (const [key, state] of states)
-      if (isIdle(state, nowMs) && state.wakeAtMs === undefined) states.delete(key);
+    for (const [key, state] of states) {
+      prune(state, nowMs);
+      if (state.waiting.length === 0 && state.slots.length === 0 && state.wakeAtMs === undefined) {
+        states.delete(key);
+      }
+    }
   }
 
   function stateOf(key: string): KeyState {
     sweep(clock.now());
     let state = states.get(key);
     if (!state) {
-      state = { grants: [], waiting: [], wakeAtMs: undefined };
+      state = { slots: [], waiting: [], wakeAtMs: undefined };
       states.set(key, state);
     }
     return state;
   }
 
-  /** When the next slot frees up: at once while fewer than `limit` writes fall in the last span. */
-  function freeAtMs(state: KeyState, nowMs: number): number {
-    while (state.grants.length > 0 && (state.grants[0] ?? 0) + spanMs <= nowMs) state.grants.shift();
-    if (state.grants.length < rate.limit) return nowMs;
-    return (state.grants[state.grants.length - rate.limit] ?? nowMs) + spanMs;
+  /**
+   * When the next slot frees up: now while fewer than `limit` are in use; else when enough finished writes leave
+   * the span, or undefined while too many are still in flight (their `done` wakes the queue).
+   */
+  function freeAtMs(state: KeyState, nowMs: number): number | undefined {
+    prune(state, nowMs);
+    const excess = state.slots.length - rate.limit;
+    if (excess < 0) return nowMs;
+    const finishTimes = state.slots
+      .map((slot) => slot.finishedAtMs)
+      .filter((atMs): atMs is number => atMs !== undefined)
+      .sort((a, b) => a - b);
+    const freedBy = finishTimes[excess];
+    return freedBy === undefined ? undefined : freedBy + spanMs;
   }
 
   function pump(state: KeyState): void {
@@ -108,14 +131,15 @@ export function createEditPacer(rate: BudgetRate, clock: RenderClock = systemClo
       if (!claim) return;
       const nowMs = clock.now();
       const freeAt = freeAtMs(state, nowMs);
+      if (freeAt === undefined) return;
       if (freeAt > nowMs) {
         wakeAt(state, freeAt);
         return;
       }
       state.waiting.shift();
-      state.grants.push(nowMs);
-      claim.grantedAtMs = nowMs;
-      claim.grant();
+      claim.slot = { finishedAtMs: undefined };
+      state.slots.push(claim.slot);
+      claim.resolve();
     }
   }
 
@@ -129,19 +153,27 @@ export function createEditPacer(rate: BudgetRate, clock: RenderClock = systemClo
   }
 
   function ticketFor(state: KeyState, claim: Claim, granted: Promise<void>): BudgetTicket {
+    let settled = false;
     return {
       granted,
-      isGranted: () => claim.grantedAtMs !== undefined,
+      isGranted: () => claim.slot !== undefined,
+      done() {
+        if (!claim.slot || settled) return;
+        settled = true;
+        claim.slot.finishedAtMs = clock.now();
+        pump(state);
+      },
       cancel() {
-        if (claim.grantedAtMs === undefined) {
+        if (settled) return;
+        settled = true;
+        if (!claim.slot) {
           const index = state.waiting.indexOf(claim);
           if (index >= 0) state.waiting.splice(index, 1);
           return;
         }
         // No write went out with this slot: the platform never counted it.
-        const index = state.grants.lastIndexOf(claim.grantedAtMs);
-        claim.grantedAtMs = undefined;
-        if (index >= 0) state.grants.splice(index, 1);
+        const index = state.slots.indexOf(claim.slot);
+        if (index >= 0) state.slots.splice(index, 1);
         pump(state);
       },
     };
@@ -149,16 +181,11 @@ export function createEditPacer(rate: BudgetRate, clock: RenderClock = systemClo
 
   function request(key: string, priority: WritePriority): BudgetTicket {
     const state = stateOf(key);
-    let grant: () => void = () => undefined;
-    const granted = new Promise<void>((resolve) => {
-      grant = resolve;
+    let resolve: () => void = () => undefined;
+    const granted = new Promise<void>((settle) => {
+      resolve = settle;
     });
-    const claim: Claim = {
-      rank: PRIORITY_ORDER[priority],
-      sequence: sequence++,
-      grantedAtMs: undefined,
-      grant,
-    };
+    const claim: Claim = { rank: PRIORITY_ORDER[priority], slot: undefined, resolve };
     const at = state.waiting.findIndex((other) => other.rank > claim.rank);
     if (at === -1) state.waiting.push(claim);
     else state.waiting.splice(at, 0, claim);
@@ -169,7 +196,7 @@ export function createEditPacer(rate: BudgetRate, clock: RenderClock = systemClo
   function tryNow(key: string): BudgetTicket | undefined {
     const state = stateOf(key);
     const nowMs = clock.now();
-    if (state.waiting.length > 0 || freeAtMs(state, nowMs) > nowMs) return undefined;
+    if (state.waiting.length > 0 || freeAtMs(state, nowMs) !== nowMs) return undefined;
     return request(key, "finish");
   }
 

@@ -93,13 +93,23 @@ export function createMessageWriter(
     takeHeld()?.ticket?.cancel();
   }
 
-  /** Waits until this write may spend its budget (using a held slot of the same budget when there is one). */
-  async function spend(write: SurfaceWrite, message: PostedMessage | undefined, priority: WritePriority) {
+  /**
+   * Waits until this write may spend its budget (using a held slot of the same budget when there is one); the
+   * ticket returned must be told when the write is `done`.
+   */
+  async function spend(
+    write: SurfaceWrite,
+    message: PostedMessage | undefined,
+    priority: WritePriority,
+  ): Promise<BudgetTicket | undefined> {
     const budget = await budgetOf(write, message);
     const held = takeHeld();
-    if (held && budget && held.key === budget.key) return;
+    if (held?.ticket && budget && held.key === budget.key) return held.ticket;
     held?.ticket?.cancel();
-    if (budget) await budget.request(priority).granted;
+    if (!budget) return undefined;
+    const ticket = budget.request(priority);
+    await ticket.granted;
+    return ticket;
   }
 
   async function show(index: number, markdown: string, priority: WritePriority): Promise<WriteResult> {
@@ -107,7 +117,7 @@ export function createMessageWriter(
     const message = written[index];
     if (!message) {
       if (index !== written.length) throw new RangeError(`message ${index} posted before ${written.length}`);
-      await spend("post", undefined, priority);
+      const ticket = await spend("post", undefined, priority);
       const startedAtMs = clock.now();
       try {
         const posted = await surface.post(text);
@@ -115,12 +125,14 @@ export function createMessageWriter(
         return "ok";
       } catch (error) {
         return fail(error, "post_failed");
+      } finally {
+        ticket?.done();
       }
     }
     if (message.shownText === text) return "ok";
     const waitMs = msUntilEditableAt(message);
     if (waitMs > 0) await clock.sleep(waitMs);
-    await spend("edit", message.posted, priority);
+    const ticket = await spend("edit", message.posted, priority);
     message.lastWriteAtMs = clock.now();
     try {
       await surface.edit(message.posted, text);
@@ -128,6 +140,8 @@ export function createMessageWriter(
       return "ok";
     } catch (error) {
       return fail(error, "edit_failed");
+    } finally {
+      ticket?.done();
     }
   }
 
@@ -159,13 +173,22 @@ export function createMessageWriter(
     async runIfFree(write, run) {
       releaseHeld();
       const budget = await budgetOf(write);
-      if (budget && !budget.tryNow()) return false;
-      await run();
+      const ticket = budget?.tryNow();
+      if (budget && !ticket) return false;
+      try {
+        await run();
+      } finally {
+        ticket?.done();
+      }
       return true;
     },
     async runPaced(write, priority, run) {
-      await spend(write, undefined, priority);
-      await run();
+      const ticket = await spend(write, undefined, priority);
+      try {
+        await run();
+      } finally {
+        ticket?.done();
+      }
     },
     count: () => written.length,
     messages: () => written.map((message) => message.posted),

@@ -118,7 +118,8 @@ describe("renderReply on a shared budget", () => {
   it("skips a passing status when the budget has no slot free, and still shows the answer", async () => {
     const clock = createFakeClock();
     const budget = createEditPacer({ limit: 1, windowMs: 1000, marginMs: 0 }, clock).budget("workspace");
-    budget.request("stream");
+    const other = budget.request("stream");
+    void other.granted.then(() => other.done());
     const recording = createRecordingSurface({ clock, budget, withStatus: true });
     const queue = createEventQueue();
     const rendering = renderReply(queue, recording.surface, clock);
