@@ -10,7 +10,10 @@ interface WrittenMessage {
   posted: PostedMessage;
   /** The formatted text the platform holds. */
   shownText: string;
-  /** When the last post or edit of this message started. */
+  /**
+   * When the last post or edit of this message finished: spacing edits from there keeps them apart on the
+   * platform too, even when a busy process sent the previous one late.
+   */
   lastWriteAtMs: number;
 }
 
@@ -118,10 +121,9 @@ export function createMessageWriter(
     if (!message) {
       if (index !== written.length) throw new RangeError(`message ${index} posted before ${written.length}`);
       const ticket = await spend("post", undefined, priority);
-      const startedAtMs = clock.now();
       try {
         const posted = await surface.post(text);
-        written.push({ posted, shownText: text, lastWriteAtMs: startedAtMs });
+        written.push({ posted, shownText: text, lastWriteAtMs: clock.now() });
         return "ok";
       } catch (error) {
         return fail(error, "post_failed");
@@ -133,7 +135,6 @@ export function createMessageWriter(
     const waitMs = msUntilEditableAt(message);
     if (waitMs > 0) await clock.sleep(waitMs);
     const ticket = await spend("edit", message.posted, priority);
-    message.lastWriteAtMs = clock.now();
     try {
       await surface.edit(message.posted, text);
       message.shownText = text;
@@ -141,6 +142,7 @@ export function createMessageWriter(
     } catch (error) {
       return fail(error, "edit_failed");
     } finally {
+      message.lastWriteAtMs = clock.now();
       ticket?.done();
     }
   }
