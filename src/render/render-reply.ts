@@ -226,6 +226,7 @@ export async function renderReply(
   writer.withdrawWaitingReservation();
 
   if (postFailed || ending === undefined) {
+    writer.releaseHeld();
     source.stop();
     return outcome("error", "surface_failed");
   }

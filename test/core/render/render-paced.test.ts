@@ -1,5 +1,6 @@
 // Many replies on one shared budget: coalesced edits, first texts and final writes first, every answer complete.
 import { describe, expect, it } from "vitest";
+import { ParleyError } from "../../../src/errors.ts";
 import { createEditPacer } from "../../../src/render/edit-pacer.ts";
 import { renderReply } from "../../../src/render/render-reply.ts";
 import type { ReplyEvent } from "../../../src/types.ts";
@@ -113,6 +114,56 @@ describe("renderReply on a shared budget", () => {
       ["Streaming more"],
       ["Streaming more"],
     ]);
+  });
+
+  it("gives every slot back however a reply ends: refused posts and edits, errors, a stream cut off", async () => {
+    const clock = createFakeClock();
+    const rate = { limit: 3, windowMs: 1000, marginMs: 0 };
+    const budget = createEditPacer(rate, clock).budget("channel");
+    const endings: { surface: RecordingSurface; events: ReplyEvent[]; closeStream: boolean }[] = [
+      {
+        surface: createRecordingSurface({ clock, budget, failPostsFrom: 1 }),
+        events: [{ type: "text", delta: "Hi" }],
+        closeStream: false,
+      },
+      {
+        surface: createRecordingSurface({ clock, budget, failEditsFrom: 1 }),
+        events: [...textDeltas(prose(300, 1), 20), done(prose(300, 1))],
+        closeStream: true,
+      },
+      {
+        surface: createRecordingSurface({ clock, budget, withPostError: true }),
+        events: [
+          {
+            type: "error",
+            error: new ParleyError("provider_unavailable", "The model is down."),
+            partialText: "",
+          },
+        ],
+        closeStream: true,
+      },
+      {
+        surface: createRecordingSurface({ clock, budget }),
+        events: textDeltas(prose(300, 2), 20),
+        closeStream: true,
+      },
+    ];
+    const renderings = endings.map(async (ending) => {
+      const queue = createEventQueue();
+      const rendering = renderReply(queue, ending.surface.surface, clock);
+      for (const event of ending.events) {
+        queue.push(event);
+        await clock.advance(100);
+      }
+      if (ending.closeStream) queue.end();
+      return rendering;
+    });
+    const outcomes = await runToEnd(Promise.all(renderings), clock);
+    expect(outcomes.map((outcome) => outcome.outcome)).toEqual(["error", "error", "error", "error"]);
+    await clock.advance(rate.windowMs);
+    // The whole budget is free again: no write left a slot held.
+    const tickets = Array.from({ length: rate.limit }, () => budget.tryNow());
+    expect(tickets.every((ticket) => ticket?.isGranted())).toBe(true);
   });
 
   it("skips a passing status when the budget has no slot free, and still shows the answer", async () => {
