@@ -12,8 +12,8 @@ import {
 
 /**
  * Writes one channel takes for each kind (posts, edits) in a sliding window, shared by every answer in it. Discord
- * sets per-route limits per channel (its top-level resource) and asks bots to read them from headers; about five
- * per five seconds is what it sends for messages, and discord.js still obeys the headers if they are stricter.
+ * limits message routes per channel (their top-level resource) and publishes the numbers only in headers: this is
+ * a conservative default, and discord.js still obeys the headers if Discord's are stricter.
  */
 export const DISCORD_CHANNEL_BUDGET: BudgetRate = { limit: 5, windowMs: 5_000 };
 
