@@ -1,5 +1,6 @@
 // The renderer's surface for answers posted as ordinary channel or thread messages (mentions, DMs, fallbacks).
 import { type REST, Routes } from "discord.js";
+import type { BudgetRate, EditPacer } from "../../src/render/edit-pacer.ts";
 import type { PostedMessage, ReplySurface } from "../../src/render/surface.ts";
 import {
   EDIT_INTERVAL_MS,
@@ -8,6 +9,13 @@ import {
   messageIdOf,
   newMessageBody,
 } from "./message-body.ts";
+
+/**
+ * Writes one channel takes for each kind (posts, edits) in a sliding window, shared by every answer in it. Discord
+ * limits message routes per channel (their top-level resource) and publishes the numbers only in headers: this is
+ * a conservative default, and discord.js still obeys the headers if Discord's are stricter.
+ */
+export const DISCORD_CHANNEL_BUDGET: BudgetRate = { limit: 5, windowMs: 5_000 };
 
 /** Where the answer goes: a channel or thread, and the message the first post answers. */
 export interface ChannelTarget {
@@ -22,6 +30,8 @@ export interface ChannelSurfaceOptions {
   target: ChannelTarget | Promise<ChannelTarget>;
   /** Called before the first message goes out (stops the typing indicator). */
   onFirstPost?: () => void;
+  /** The channel budgets every answer shares (none: edits are spaced per message only). */
+  pacer?: EditPacer;
 }
 
 /** A surface that posts and edits messages in one channel or thread; only the first post is a reply. */
@@ -41,6 +51,11 @@ export function createChannelSurface(options: ChannelSurfaceOptions): ReplySurfa
     maxMessageLength: MAX_MESSAGE_LENGTH,
     editIntervalMs: EDIT_INTERVAL_MS,
     post,
+    async budgetFor(write) {
+      if (!options.pacer || write === "status") return undefined;
+      const { channelId } = await options.target;
+      return options.pacer.budget(`${write === "edit" ? "edit" : "post"}:${channelId}`);
+    },
     async edit(message, text) {
       const target = await options.target;
       await rest.patch(Routes.channelMessage(target.channelId, message.id), {

@@ -1,5 +1,6 @@
 // The renderer's surface for slash command answers: the deferred reply, then follow-ups, then the channel.
 import { type REST, Routes } from "discord.js";
+import type { EditPacer } from "../../src/render/edit-pacer.ts";
 import type { PostedMessage, ReplySurface } from "../../src/render/surface.ts";
 import {
   EDIT_INTERVAL_MS,
@@ -22,7 +23,12 @@ export interface InteractionSurfaceOptions {
   tokenExpired: () => boolean;
   /** The surface to continue in when the token cannot be used (made on first need). */
   fallback: () => ReplySurface;
+  /** Budgets shared with other answers; an interaction's own messages have a budget per token, as Discord's. */
+  pacer?: EditPacer;
 }
+
+/** Names each interaction's budget without its token. */
+let interactionCount = 0;
 
 /**
  * A surface whose first post fills the deferred reply and whose further posts are follow-ups. Once the token
@@ -58,10 +64,23 @@ export function createInteractionSurface(options: InteractionSurfaceOptions): Re
   };
   const webhookMessageRoute = (messageId: string) =>
     Routes.webhookMessage(applicationId, interactionToken, messageId);
+  const budgetName = `interaction-${++interactionCount}`;
 
   return {
     maxMessageLength: MAX_MESSAGE_LENGTH,
     editIntervalMs: EDIT_INTERVAL_MS,
+    async budgetFor(write, message) {
+      const { pacer } = options;
+      if (!pacer || write === "status") return undefined;
+      const replacement = message ? replacements.get(message.id) : undefined;
+      if (replacement) return channel().budgetFor?.("edit", replacement);
+      if (message && channelMessageIds.has(message.id)) return channel().budgetFor?.("edit", message);
+      // Without the token every write is a channel post, except edits of channel messages (above).
+      if (!(await tokenUsable())) return ephemeral ? undefined : channel().budgetFor?.("post");
+      // Filling the deferred reply is an edit of @original; later posts are follow-ups.
+      const fillsOriginal = !originalFilled && (write === "post" || (write === "error" && ephemeral));
+      return pacer.budget(`${budgetName}:${write === "edit" || fillsOriginal ? "edit" : "post"}`);
+    },
     async post(text) {
       if (!(await tokenUsable())) return postInChannel(text);
       if (!originalFilled) {

@@ -11,6 +11,7 @@ import {
 import { findCommand } from "../../src/commands.ts";
 import type { Logger } from "../../src/logger.ts";
 import { SHUTTING_DOWN_MESSAGE, type TurnLifecycle } from "../../src/ops/turn-lifecycle.ts";
+import type { EditPacer } from "../../src/render/edit-pacer.ts";
 import { renderReply } from "../../src/render/render-reply.ts";
 import type { RenderClock } from "../../src/render/surface.ts";
 import type { Engine } from "../../src/types.ts";
@@ -41,6 +42,8 @@ export interface InteractionHandlerOptions {
   clock: RenderClock;
   /** After this long (from the interaction's creation) answers go to the channel; tests shorten it. */
   tokenLifetimeMs: number;
+  /** Message budgets shared by every answer. */
+  pacer?: EditPacer;
 }
 
 /** Handles one INTERACTION_CREATE payload; rejects only on unexpected failures (the caller logs them). */
@@ -48,6 +51,7 @@ export function createInteractionHandler(
   options: InteractionHandlerOptions,
 ): (interaction: CommandInteractionPayload) => Promise<void> {
   const { rest, engine, lifecycle, logger, clock } = options;
+  const pacing = options.pacer ? { pacer: options.pacer } : {};
 
   const answerAutocomplete = async (interaction: CommandInteractionPayload): Promise<void> => {
     const focused = focusedOption(interaction);
@@ -111,7 +115,8 @@ export function createInteractionHandler(
       deferred,
       ephemeral,
       tokenExpired: () => clock.now() - createdAtMs >= options.tokenLifetimeMs,
-      fallback: () => createChannelSurface({ rest, target: { channelId } }),
+      fallback: () => createChannelSurface({ rest, target: { channelId }, ...pacing }),
+      ...pacing,
     });
     await lifecycle.run(
       turn,

@@ -2,6 +2,7 @@
 import { type REST, Routes } from "discord.js";
 import type { Logger } from "../../src/logger.ts";
 import type { TurnLifecycle } from "../../src/ops/turn-lifecycle.ts";
+import type { EditPacer } from "../../src/render/edit-pacer.ts";
 import type { RenderOutcome } from "../../src/render/render-reply.ts";
 import { renderReply } from "../../src/render/render-reply.ts";
 import type { RenderClock } from "../../src/render/surface.ts";
@@ -26,6 +27,8 @@ export interface MessageHandlerOptions {
   resolveChannel: (channelId: string) => Promise<ChannelFacts | undefined>;
   readAttachment: AttachmentReader;
   typingIntervalMs?: number;
+  /** Message budgets per channel, shared by every answer. */
+  pacer?: EditPacer;
 }
 
 /** Handles one MESSAGE_CREATE payload; rejects only on unexpected failures (the caller logs them). */
@@ -59,6 +62,7 @@ export function createMessageHandler(
     const surface = createChannelSurface({
       rest,
       target,
+      ...(options.pacer ? { pacer: options.pacer } : {}),
       onFirstPost: () => {
         firstPosted = true;
         typing?.stop();

@@ -5,9 +5,11 @@ import { ParleyError } from "../../src/errors.ts";
 import type { Logger } from "../../src/logger.ts";
 import { type AdapterReporter, UNREPORTED } from "../../src/ops/operations.ts";
 import { createTurnLifecycle, type TurnLifecycle } from "../../src/ops/turn-lifecycle.ts";
+import { type BudgetRate, createEditPacer } from "../../src/render/edit-pacer.ts";
 import { type RenderClock, systemClock } from "../../src/render/surface.ts";
 import type { Engine } from "../../src/types.ts";
 import { createAttachmentReader } from "./attachments.ts";
+import { DISCORD_CHANNEL_BUDGET } from "./channel-surface.ts";
 import { createInteractionHandler, INTERACTION_TOKEN_LIFETIME_MS } from "./interactions.ts";
 import { errorForLog, withoutTokens } from "./log-error.ts";
 import { createMessageHandler } from "./messages.ts";
@@ -33,6 +35,8 @@ export interface DiscordAdapterOptions {
   fetch?: typeof fetch;
   /** Longest wait on `stop()` for answers still streaming before they are interrupted (default 10 s). */
   stopGraceMs?: number;
+  /** Posts and edits per channel that every answer shares (default DISCORD_CHANNEL_BUDGET). */
+  editBudget?: BudgetRate;
 }
 
 /** A running Discord adapter. */
@@ -73,6 +77,7 @@ export async function startDiscordAdapter(options: DiscordAdapterOptions): Promi
     work().catch((error: unknown) => logger.error({ error: errorForLog(error) }, `discord ${what} failed`));
   };
 
+  const pacer = createEditPacer(options.editBudget ?? DISCORD_CHANNEL_BUDGET, clock);
   const handleInteraction = createInteractionHandler({
     rest: client.rest,
     engine,
@@ -80,6 +85,7 @@ export async function startDiscordAdapter(options: DiscordAdapterOptions): Promi
     logger,
     clock,
     tokenLifetimeMs: options.interactionTokenLifetimeMs ?? INTERACTION_TOKEN_LIFETIME_MS,
+    pacer,
   });
   const handleMessage = createMessageHandler({
     rest: client.rest,
@@ -93,6 +99,7 @@ export async function startDiscordAdapter(options: DiscordAdapterOptions): Promi
       apiUrl: config.discord.apiUrl,
       ...(options.fetch ? { fetch: options.fetch } : {}),
     }),
+    pacer,
     ...(options.typingIntervalMs ? { typingIntervalMs: options.typingIntervalMs } : {}),
   });
   // Discord's own JSON, before discord.js reshapes it: the parse functions stay pure over plain payloads.

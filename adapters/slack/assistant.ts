@@ -55,6 +55,7 @@ export function createParleyAssistant(deps: SlackHandlerDependencies): Assistant
           threadTs: message.threadTs,
           logger: turnLogger,
           editIntervalMs: deps.editIntervalMs,
+          updateBudget: deps.editPacer.budget(key.workspace),
           setStatus: async (text) => {
             await setStatus(text);
           },

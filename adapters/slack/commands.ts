@@ -58,6 +58,7 @@ export function registerCommandListeners(app: App, deps: SlackHandlerDependencie
           threadTs: thread,
           logger: turnLogger,
           editIntervalMs: deps.editIntervalMs,
+          updateBudget: deps.editPacer.budget(command.teamId),
           placeholder: Promise.resolve(rootTs),
           header,
           showErrorPrivately: async (text) => {

@@ -1,5 +1,6 @@
 // What every Slack listener is given: the engine, the answerer, lookups and the logger.
 import type { Logger } from "../../src/logger.ts";
+import type { EditPacer } from "../../src/render/edit-pacer.ts";
 import type { AttachmentReader, Engine } from "../../src/types.ts";
 import type { Answerer } from "./answer.ts";
 import type { DisplayNameLookup } from "./user-names.ts";
@@ -13,4 +14,6 @@ export interface SlackHandlerDependencies {
   readAttachment: AttachmentReader;
   /** Least time between two edits of one message. */
   editIntervalMs: number;
+  /** chat.update budgets by workspace, shared by every answer of the adapter. */
+  editPacer: EditPacer;
 }

@@ -1,4 +1,5 @@
 // Slack's limits and parley's pacing for Slack messages, in one place.
+import type { BudgetRate } from "../../src/render/edit-pacer.ts";
 
 /**
  * Longest answer text one Slack message carries, after formatting. Slack advises at most 4,000 characters in a
@@ -12,6 +13,12 @@ export const SLACK_HEADER_MAX_CHARACTERS = 400;
 
 /** Least time between two chat.update calls on one message: chat.update is Tier 3 (about 50 a minute). */
 export const SLACK_EDIT_INTERVAL_MS = 1_200;
+
+/**
+ * chat.update calls one workspace allows, shared by every answer: chat.update is Tier 3 ("50+ per minute" per
+ * workspace and app). Placeholder fills, streaming edits and final texts all spend it.
+ */
+export const SLACK_UPDATE_BUDGET: BudgetRate = { limit: 50, windowMs: 60_000 };
 
 /** Longest thread title set on an assistant thread. */
 export const SLACK_THREAD_TITLE_MAX_CHARACTERS = 80;

@@ -53,6 +53,7 @@ export function registerMessageListeners(app: App, deps: SlackHandlerDependencie
         threadTs: route.replyThreadTs,
         logger: turnLogger,
         editIntervalMs: deps.editIntervalMs,
+        updateBudget: deps.editPacer.budget(turn.key.workspace),
         placeholder,
       }),
     );

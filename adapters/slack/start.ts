@@ -7,6 +7,7 @@ import type { Logger } from "../../src/logger.ts";
 import type { OpsRoute } from "../../src/ops/http.ts";
 import { type AdapterReporter, UNREPORTED } from "../../src/ops/operations.ts";
 import { createTurnLifecycle, type TurnLifecycle } from "../../src/ops/turn-lifecycle.ts";
+import { type BudgetRate, createEditPacer } from "../../src/render/edit-pacer.ts";
 import type { Engine } from "../../src/types.ts";
 import { createAnswerer } from "./answer.ts";
 import { createParleyAssistant } from "./assistant.ts";
@@ -14,7 +15,7 @@ import { createBoltLogger } from "./bolt-logger.ts";
 import { registerCommandListeners } from "./commands.ts";
 import { createSlackFileReader } from "./files.ts";
 import type { SlackHandlerDependencies } from "./handler-dependencies.ts";
-import { SLACK_EDIT_INTERVAL_MS, SLACK_STOP_GRACE_MS } from "./limits.ts";
+import { SLACK_EDIT_INTERVAL_MS, SLACK_STOP_GRACE_MS, SLACK_UPDATE_BUDGET } from "./limits.ts";
 import { registerMessageListeners } from "./messages.ts";
 import { describeSlackError } from "./surface.ts";
 import { createDisplayNames } from "./user-names.ts";
@@ -47,6 +48,8 @@ export interface SlackAdapterOptions {
   fetch?: typeof fetch;
   /** Least time between two edits of one message (default SLACK_EDIT_INTERVAL_MS; tests shorten it). */
   editIntervalMs?: number;
+  /** chat.update calls per workspace that every answer shares (default SLACK_UPDATE_BUDGET, Slack's Tier 3). */
+  editBudget?: BudgetRate;
 }
 
 /** A running Slack adapter. */
@@ -122,6 +125,7 @@ export async function startSlackAdapter(options: SlackAdapterOptions): Promise<R
     answerer,
     displayName: createDisplayNames(logger),
     editIntervalMs: options.editIntervalMs ?? SLACK_EDIT_INTERVAL_MS,
+    editPacer: createEditPacer(options.editBudget ?? SLACK_UPDATE_BUDGET),
     readAttachment: createSlackFileReader({ botToken, apiUrl, ...fetchOption }),
   };
   app.assistant(createParleyAssistant(deps));

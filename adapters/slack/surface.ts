@@ -1,6 +1,7 @@
 // The ReplySurface for Slack: chat.postMessage, then chat.update; a placeholder holds the answer's place.
 import type { webApi } from "@slack/bolt";
 import type { Logger } from "../../src/logger.ts";
+import type { SharedBudget } from "../../src/render/edit-pacer.ts";
 import type { PostedMessage, ReplySurface } from "../../src/render/surface.ts";
 import { markdownToSlack } from "./format.ts";
 import { SLACK_ANSWER_MAX_CHARACTERS, SLACK_EDIT_INTERVAL_MS } from "./limits.ts";
@@ -17,6 +18,8 @@ export interface SlackSurfaceOptions {
   logger: Logger;
   /** Least time between two edits of one message (default SLACK_EDIT_INTERVAL_MS). */
   editIntervalMs?: number;
+  /** The workspace's chat.update budget, shared by every answer in it (none: edits are spaced per message only). */
+  updateBudget?: SharedBudget;
   /** The message already holding the answer's place (see `postPlaceholder`, which never rejects). */
   placeholder?: Promise<string | undefined>;
   /** Mrkdwn kept above the answer in the placeholder's message (a command's question). */
@@ -80,6 +83,17 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     maxMessageLength: SLACK_ANSWER_MAX_CHARACTERS,
     editIntervalMs: options.editIntervalMs ?? SLACK_EDIT_INTERVAL_MS,
     format: markdownToSlack,
+
+    async budgetFor(write) {
+      const { updateBudget } = options;
+      // Only writes that call chat.update spend the budget: while the placeholder is unclaimed, posts and errors
+      // fill it; later posts are new messages (chat.postMessage), private errors go through response_url.
+      if (write === "edit" || !updateBudget) return updateBudget;
+      if (write === "status" && options.setStatus) return undefined;
+      if (write === "error" && options.showErrorPrivately) return undefined;
+      // Wait for the placeholder here, not after the slot is granted: a slot must be spent at once.
+      return (await peekPlaceholder()) === undefined ? undefined : updateBudget;
+    },
 
     async post(text) {
       const heldTs = await claimPlaceholder();

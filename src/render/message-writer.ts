@@ -1,6 +1,7 @@
-// Posts and edits a reply's messages in order: formats them, skips unchanged text, spaces edits, catches failures.
+// Posts and edits a reply's messages in order: formats them, skips unchanged text, spaces edits, spends budgets.
+import type { BudgetTicket, SharedBudget, WritePriority } from "./edit-pacer.ts";
 import type { FormatText } from "./split.ts";
-import type { PostedMessage, RenderClock, ReplySurface } from "./surface.ts";
+import type { PostedMessage, RenderClock, ReplySurface, SurfaceWrite } from "./surface.ts";
 
 /** What became of one write: shown, or refused by the platform. */
 export type WriteResult = "ok" | "edit_failed" | "post_failed";
@@ -9,16 +10,40 @@ interface WrittenMessage {
   posted: PostedMessage;
   /** The formatted text the platform holds. */
   shownText: string;
-  /** When the last post or edit of this message started. */
+  /**
+   * When the last post or edit of this message finished: spacing edits from there keeps them apart on the
+   * platform too, even when a busy process sent the previous one late.
+   */
   lastWriteAtMs: number;
+}
+
+/** A streaming edit's claim on its budget, made ahead of the edit so the edit can carry the newest text. */
+interface Reservation {
+  cancelled: boolean;
+  key?: string;
+  ticket?: BudgetTicket;
 }
 
 /** The messages of one reply and the only code that writes them. */
 export interface MessageWriter {
-  /** Shows `markdown` as message `index`: posts it when it is the next new message, else edits if changed. */
-  show(index: number, markdown: string): Promise<WriteResult>;
-  /** Milliseconds until the last message may be edited again (0 when it may be now, or there is none). */
-  msUntilEditable(): number;
+  /**
+   * Shows `markdown` as message `index`: posts it when it is the next new message, else edits if changed. Waits for
+   * the write's budget with `priority`, or spends the slot `reserveEdit` holds.
+   */
+  show(index: number, markdown: string, priority: WritePriority): Promise<WriteResult>;
+  /**
+   * Resolves once the last message may be edited: its edit interval passed and a slot of its budget is held for
+   * the next write. One reservation at a time, so a reply never queues more than one streaming edit.
+   */
+  reserveEdit(): Promise<void>;
+  /** Withdraws a reservation still waiting; a slot already granted stays held for the next write. */
+  withdrawWaitingReservation(): void;
+  /** Gives back a held slot that no write used. */
+  releaseHeld(): void;
+  /** Runs a write worth skipping (a passing status) only if its budget has a slot free now; false if skipped. */
+  runIfFree(write: SurfaceWrite, run: () => Promise<void>): Promise<boolean>;
+  /** Runs a write outside the messages (the error) once its budget grants `priority` a slot. */
+  runPaced(write: SurfaceWrite, priority: WritePriority, run: () => Promise<void>): Promise<void>;
   /** How many messages were posted. */
   count(): number;
   /** The posted messages, in order. */
@@ -37,6 +62,7 @@ export function createMessageWriter(
 ): MessageWriter {
   const written: WrittenMessage[] = [];
   let firstError: unknown;
+  let reservation: Reservation | undefined;
   const fail = (error: unknown, result: WriteResult): WriteResult => {
     firstError ??= error;
     return result;
@@ -45,38 +71,126 @@ export function createMessageWriter(
   const msUntilEditableAt = (message: WrittenMessage): number =>
     Math.max(0, message.lastWriteAtMs + surface.editIntervalMs - clock.now());
 
-  async function show(index: number, markdown: string): Promise<WriteResult> {
+  async function budgetOf(write: SurfaceWrite, message?: PostedMessage): Promise<SharedBudget | undefined> {
+    if (!surface.budgetFor) return undefined;
+    try {
+      return await surface.budgetFor(write, message);
+    } catch (error) {
+      // The write itself will meet the same trouble and report it; pacing must not hide it.
+      firstError ??= error;
+      return undefined;
+    }
+  }
+
+  /** The held slot, if a reservation was granted; the reservation ends either way. */
+  function takeHeld(): Reservation | undefined {
+    const held = reservation;
+    if (held?.ticket?.isGranted()) {
+      reservation = undefined;
+      return held;
+    }
+    return undefined;
+  }
+
+  function releaseHeld(): void {
+    takeHeld()?.ticket?.cancel();
+  }
+
+  /**
+   * Waits until this write may spend its budget (using a held slot of the same budget when there is one); the
+   * ticket returned must be told when the write is `done`.
+   */
+  async function spend(
+    write: SurfaceWrite,
+    message: PostedMessage | undefined,
+    priority: WritePriority,
+  ): Promise<BudgetTicket | undefined> {
+    const budget = await budgetOf(write, message);
+    const held = takeHeld();
+    if (held?.ticket && budget && held.key === budget.key) return held.ticket;
+    held?.ticket?.cancel();
+    if (!budget) return undefined;
+    const ticket = budget.request(priority);
+    await ticket.granted;
+    return ticket;
+  }
+
+  async function show(index: number, markdown: string, priority: WritePriority): Promise<WriteResult> {
     const text = format(markdown);
     const message = written[index];
     if (!message) {
       if (index !== written.length) throw new RangeError(`message ${index} posted before ${written.length}`);
-      const startedAtMs = clock.now();
+      const ticket = await spend("post", undefined, priority);
       try {
         const posted = await surface.post(text);
-        written.push({ posted, shownText: text, lastWriteAtMs: startedAtMs });
+        written.push({ posted, shownText: text, lastWriteAtMs: clock.now() });
         return "ok";
       } catch (error) {
         return fail(error, "post_failed");
+      } finally {
+        ticket?.done();
       }
     }
     if (message.shownText === text) return "ok";
     const waitMs = msUntilEditableAt(message);
     if (waitMs > 0) await clock.sleep(waitMs);
-    message.lastWriteAtMs = clock.now();
+    const ticket = await spend("edit", message.posted, priority);
     try {
       await surface.edit(message.posted, text);
       message.shownText = text;
       return "ok";
     } catch (error) {
       return fail(error, "edit_failed");
+    } finally {
+      message.lastWriteAtMs = clock.now();
+      ticket?.done();
     }
+  }
+
+  async function reserveEdit(): Promise<void> {
+    const mine: Reservation = { cancelled: false };
+    reservation = mine;
+    const last = written.at(-1);
+    if (!last) return;
+    const waitMs = msUntilEditableAt(last);
+    if (waitMs > 0) await clock.sleep(waitMs);
+    if (mine.cancelled) return;
+    const budget = await budgetOf("edit", last.posted);
+    if (mine.cancelled || !budget) return;
+    mine.key = budget.key;
+    mine.ticket = budget.request("stream");
+    await mine.ticket.granted;
   }
 
   return {
     show,
-    msUntilEditable: () => {
-      const last = written.at(-1);
-      return last ? msUntilEditableAt(last) : 0;
+    reserveEdit,
+    withdrawWaitingReservation() {
+      if (!reservation || reservation.ticket?.isGranted()) return;
+      reservation.cancelled = true;
+      reservation.ticket?.cancel();
+      reservation = undefined;
+    },
+    releaseHeld,
+    async runIfFree(write, run) {
+      releaseHeld();
+      const budget = await budgetOf(write);
+      const ticket = budget?.tryNow();
+      if (budget && !ticket) return false;
+      try {
+        await run();
+      } finally {
+        ticket?.done();
+      }
+      return true;
+    },
+    async runPaced(write, priority, run) {
+      const ticket = await spend(write, undefined, priority);
+      try {
+        await run();
+      } finally {
+        ticket?.done();
+      }
     },
     count: () => written.length,
     messages: () => written.map((message) => message.posted),

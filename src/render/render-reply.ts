@@ -1,6 +1,7 @@
 // Turns the engine's reply events into messages on any surface: first text at once, then throttled, split edits.
 import { asParleyError, ParleyError } from "../errors.ts";
 import type { ReplyEvent, ReplyResult } from "../types.ts";
+import type { WritePriority } from "./edit-pacer.ts";
 import { type EventSource, openEventSource, type PulledEvent } from "./event-source.ts";
 import { composeReplyText, cutOffNotice, errorMessageText } from "./footer.ts";
 import { layoutReply, type SettledChunks } from "./layout.ts";
@@ -28,7 +29,7 @@ type Ending =
   | { kind: "done"; result: ReplyResult }
   | { kind: "error"; error: ParleyError; partialText: string };
 
-const TIMER_FIRED = Symbol("timer fired");
+const SLOT_READY = Symbol("edit slot ready");
 
 /** Reads the rest of a finished stream in the background, so the producer's code after `done` still runs. */
 async function drain(source: EventSource): Promise<void> {
@@ -41,7 +42,9 @@ async function drain(source: EventSource): Promise<void> {
 /**
  * Renders a reply stream on a surface. The first text is posted at once; later text edits the last message at
  * most once per `surface.editIntervalMs` (the last partial shows even if the stream stalls); text past the limit
- * continues in new messages, fences kept valid. At the end, the messages hold exactly the layout of the final
+ * continues in new messages, fences kept valid. Writes spend the surface's shared budgets (`budgetFor`): a
+ * streaming edit holds at most one claim and, once granted, carries all the text streamed by then; the first text
+ * and the writes that finish the answer go before other replies' streaming edits. At the end, the messages hold exactly the layout of the final
  * text and its footer (see `layoutReply`). Never throws: a failing surface or stream ends in an "error" outcome.
  */
 export async function renderReply(
@@ -88,16 +91,20 @@ export async function renderReply(
   }
 
   /** Brings the messages up to the text streamed so far: newly fixed chunks, then the live tail. */
-  async function flush(): Promise<void> {
+  async function flush(priority: WritePriority): Promise<void> {
     dirty = false;
     // An append-only surface (a terminal) has no length limit to split at, and cannot take back a closing fence.
     const targets = surface.appendOnly ? [text] : streamingTargets();
-    for (let index = Math.max(0, writer.count() - 1); index < targets.length; index++) {
-      const result = await writer.show(index, targets[index] ?? "");
-      if (result === "post_failed") postFailed = true;
-      // After a refused edit, stop streaming: the final layout still gets its try.
-      if (result === "edit_failed") editsStopped = true;
-      if (result !== "ok") return;
+    try {
+      for (let index = Math.max(0, writer.count() - 1); index < targets.length; index++) {
+        const result = await writer.show(index, targets[index] ?? "", priority);
+        if (result === "post_failed") postFailed = true;
+        // After a refused edit, stop streaming: the final layout still gets its try.
+        if (result === "edit_failed") editsStopped = true;
+        if (result !== "ok") return;
+      }
+    } finally {
+      writer.releaseHeld();
     }
   }
 
@@ -113,8 +120,10 @@ export async function renderReply(
     switch (event.type) {
       case "status":
         if (writer.count() === 0 && surface.showStatus) {
+          const showStatus = surface.showStatus.bind(surface);
           try {
-            await surface.showStatus(format(event.text));
+            // A passing status is skipped rather than made to wait for a budget the answer needs.
+            await writer.runIfFree("status", () => showStatus(format(event.text)));
           } catch (error) {
             // A passing status is not worth failing the reply over.
             sideError ??= error;
@@ -124,7 +133,7 @@ export async function renderReply(
       case "text":
         text += event.delta;
         // Users must see the first tokens at once; only the edits after that are throttled.
-        if (writer.count() === 0) await flush();
+        if (writer.count() === 0) await flush("first");
         else dirty = true;
         return undefined;
       case "done":
@@ -144,10 +153,14 @@ export async function renderReply(
   async function writeFinal(chunks: readonly string[]): Promise<boolean> {
     let allShown = true;
     const count = Math.max(chunks.length, writer.count());
-    for (let index = 0; index < count; index++) {
-      const result = await writer.show(index, chunks[index] ?? SUPERSEDED_MESSAGE_TEXT);
-      if (result === "post_failed") return false;
-      if (result === "edit_failed") allShown = false;
+    try {
+      for (let index = 0; index < count; index++) {
+        const result = await writer.show(index, chunks[index] ?? SUPERSEDED_MESSAGE_TEXT, "finish");
+        if (result === "post_failed") return false;
+        if (result === "edit_failed") allShown = false;
+      }
+    } finally {
+      writer.releaseHeld();
     }
     return allShown;
   }
@@ -171,8 +184,9 @@ export async function renderReply(
       return outcome("error", (await writeFinal(chunks)) ? error.code : "surface_failed");
     }
     if (surface.postError) {
+      const postError = surface.postError.bind(surface);
       try {
-        await surface.postError(format(error.userMessage));
+        await writer.runPaced("error", "finish", () => postError(format(error.userMessage)));
         return outcome("error", error.code);
       } catch (postErrorFailure) {
         // Fall back to a plain message, so the user learns what happened somewhere.
@@ -184,24 +198,21 @@ export async function renderReply(
   }
 
   let pending: Promise<PulledEvent> | undefined;
-  let timer: Promise<typeof TIMER_FIRED> | undefined;
+  let editSlot: Promise<typeof SLOT_READY> | undefined;
   let ending: Ending | undefined;
   let streamOpen = true;
   while (ending === undefined && !postFailed) {
     if (dirty && !editsStopped) {
-      const waitMs = writer.msUntilEditable();
-      if (waitMs <= 0) {
-        await flush();
-        continue;
-      }
-      pending ??= source.next();
-      // The timer makes the last partial show when it is due, even if no further event arrives.
-      timer ??= clock.sleep(waitMs).then(
-        () => TIMER_FIRED,
-        () => TIMER_FIRED,
+      // One claim at a time, so no backlog of stale edits builds up: the edit made when the slot comes carries
+      // all the text streamed by then, and shows the last partial even if no further event arrives.
+      editSlot ??= writer.reserveEdit().then(
+        () => SLOT_READY,
+        () => SLOT_READY,
       );
-      if ((await Promise.race([pending, timer])) === TIMER_FIRED) {
-        timer = undefined;
+      pending ??= source.next();
+      if ((await Promise.race([pending, editSlot])) === SLOT_READY) {
+        editSlot = undefined;
+        await flush("stream");
         continue;
       }
     }
@@ -211,8 +222,11 @@ export async function renderReply(
     if (pulled.kind !== "event") streamOpen = false;
     ending = await receive(pulled);
   }
+  // A streaming edit still waiting gives way to the final writes; one already granted is spent by them.
+  writer.withdrawWaitingReservation();
 
   if (postFailed || ending === undefined) {
+    writer.releaseHeld();
     source.stop();
     return outcome("error", "surface_failed");
   }

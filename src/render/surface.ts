@@ -1,4 +1,8 @@
 // The small surface each adapter implements so the shared renderer can post and edit its messages.
+import type { SharedBudget } from "./edit-pacer.ts";
+
+/** A kind of write the renderer makes on a surface. */
+export type SurfaceWrite = "post" | "edit" | "status" | "error";
 
 /** A message the platform accepted, identified however the platform likes. */
 export interface PostedMessage {
@@ -23,6 +27,14 @@ export interface ReplySurface {
   showStatus?(text: string): Promise<void>;
   /** Shows an error privately when the reply has no text yet (Discord ephemeral, Slack response_url). */
   postError?(text: string): Promise<void>;
+  /**
+   * The platform budget the next write of this kind spends, shared with every other reply (Slack: the workspace's
+   * chat.update budget; Discord: the channel's). Undefined: the write is not paced beyond `editIntervalMs`.
+   */
+  budgetFor?(
+    write: SurfaceWrite,
+    message?: PostedMessage,
+  ): SharedBudget | undefined | Promise<SharedBudget | undefined>;
 }
 
 /** The clock the renderer throttles with; tests inject a fake one. */

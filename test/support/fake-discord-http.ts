@@ -3,6 +3,7 @@ import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { snowflake } from "./fake-discord-payloads.ts";
 import { answerRest, type FakeDiscordWorld, type FakeResponse } from "./fake-discord-rest.ts";
 import type { DiscordSpec } from "./fake-discord-spec.ts";
+import { createFakeBuckets, type FakeRateLimits } from "./fake-discord-state.ts";
 
 /** One REST request the bot made. */
 export interface FakeRequest {
@@ -30,9 +31,12 @@ export function serveFakeDiscordHttp(
     baseUrl: string;
     requests: FakeRequest[];
     attachments: Map<string, FakeFile>;
+    /** Message budgets (default: about Discord's own, 5 per 5 s per channel and per interaction). */
+    rateLimits?: FakeRateLimits;
   },
 ): void {
   const { world, spec, baseUrl, requests, attachments } = context;
+  const buckets = createFakeBuckets(context.rateLimits);
   const token = world.token;
   server.on("request", (request: IncomingMessage, response: ServerResponse) => {
     void serve(request, response).catch((error: unknown) => {
@@ -94,7 +98,27 @@ export function serveFakeDiscordHttp(
       send(response, failure?.response ?? { status: 500 });
       return;
     }
-    send(response, answerRest(world, method, route, body, url.searchParams));
+    const routeKey = `${method} ${route.template}`;
+    const verdict = buckets.take(routeKey, route.parameters, Date.now());
+    if (verdict?.retryAfterMs !== undefined) {
+      const retryAfterSeconds = verdict.retryAfterMs / 1000;
+      world.rateLimited.push(routeKey);
+      world.violations.push(
+        `${routeKey}: over the bucket's budget (429, retry after ${verdict.retryAfterMs} ms)`,
+      );
+      send(response, {
+        status: 429,
+        body: { message: "You are being rate limited.", retry_after: retryAfterSeconds, global: false },
+        headers: {
+          ...verdict.headers,
+          "retry-after": String(Math.ceil(retryAfterSeconds)),
+          "x-ratelimit-scope": "user",
+        },
+      });
+      return;
+    }
+    const answer = answerRest(world, method, route, body, url.searchParams);
+    send(response, verdict ? { ...answer, headers: { ...verdict.headers, ...answer.headers } } : answer);
   }
 }
 

@@ -25,6 +25,7 @@ import { loadDiscordSpec } from "./fake-discord-spec.ts";
 import {
   type FakeInteraction,
   type FakeMessage,
+  type FakeRateLimits,
   type Ping,
   pingsOf,
   pollUntil,
@@ -43,6 +44,8 @@ export interface FakeDiscordOptions {
   recommendedShards?: number;
   /** GET /gateway/bot's max_concurrency: IDENTIFYs per 5 s (default 1). */
   maxConcurrency?: number;
+  /** Message budgets per channel and per interaction (default: about Discord's, 5 per 5 s). */
+  rateLimits?: FakeRateLimits;
 }
 
 /** A message a user sends to the bot. */
@@ -170,7 +173,14 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   /** Who wrote each user message, so a reply to it knows whom it would ping. */
   const userMessageAuthors = new Map<string, string>();
 
-  serveFakeDiscordHttp(server, { world, spec, baseUrl, requests, attachments });
+  serveFakeDiscordHttp(server, {
+    world,
+    spec,
+    baseUrl,
+    requests,
+    attachments,
+    ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
+  });
 
   const dispatchInteraction = (
     type: 2 | 4,

@@ -13,6 +13,7 @@ import { createParley, type Parley } from "../../src/parley.ts";
 import { type FakeAimlApi, startFakeAimlApi } from "./fake-aimlapi.ts";
 import { FAKE_BOT_USER_ID, type FakeSlack, startFakeSlack } from "./fake-slack.ts";
 import type { BotEndpoint } from "./fake-slack-delivery.ts";
+import { type FakeSlackRate, TIER_3_RATE } from "./fake-slack-limits.ts";
 
 export const TEST_SIGNING_SECRET = "test-secret";
 export const TEST_BOT_TOKEN = "xoxb-test";
@@ -33,12 +34,14 @@ export interface SlackHarness {
 
 /**
  * Starts everything. `socketMode` sets SLACK_APP_TOKEN so the adapter connects over Socket Mode instead;
- * `realPacing` keeps Slack's real edit interval instead of FAST_EDIT_INTERVAL_MS.
+ * `realPacing` keeps Slack's real edit interval instead of FAST_EDIT_INTERVAL_MS; `updateRate` is the
+ * workspace's chat.update budget, the same for the fake and for parley (default Tier 3, 50 a minute).
  */
 export async function startSlackHarness(
-  options: { socketMode?: boolean; realPacing?: boolean } = {},
+  options: { socketMode?: boolean; realPacing?: boolean; updateRate?: FakeSlackRate } = {},
 ): Promise<SlackHarness> {
-  const slack = await startFakeSlack();
+  const updateRate = options.updateRate ?? TIER_3_RATE;
+  const slack = await startFakeSlack({ updateRate });
   const provider = await startFakeAimlApi();
   const directory = mkdtempSync(join(tmpdir(), "parley-slack-"));
   const config = loadConfig({
@@ -61,6 +64,7 @@ export async function startSlackHarness(
     port: 0,
     host: "127.0.0.1",
     ...(options.realPacing ? {} : { editIntervalMs: FAST_EDIT_INTERVAL_MS }),
+    editBudget: updateRate,
   });
   return {
     slack,

@@ -1,6 +1,7 @@
 // A fake Slack on 127.0.0.1 for tests: the Web API methods parley calls, a response_url sink, files and Socket Mode.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { createFakeSlackLimiter, type FakeSlackRate, TIER_3_RATE } from "./fake-slack-limits.ts";
 import { attachFakeSocketMode, type FakeSocketMode } from "./fake-slack-socket.ts";
 
 export type { FakeSocketMode, SocketAck } from "./fake-slack-socket.ts";
@@ -42,6 +43,12 @@ export interface ResponseUrlPost {
   body: Record<string, unknown>;
 }
 
+/** How the fake Slack behaves. */
+export interface FakeSlackOptions {
+  /** chat.update calls per workspace before the fake answers HTTP 429 (default Tier 3: 50 a minute). */
+  updateRate?: FakeSlackRate;
+}
+
 /** A running fake Slack. */
 export interface FakeSlack {
   /** Base URL, e.g. "http://127.0.0.1:41234". */
@@ -50,6 +57,8 @@ export interface FakeSlack {
   apiUrl: string;
   calls: SlackApiCall[];
   callsTo(method: string): SlackApiCall[];
+  /** Calls answered with HTTP 429 because the workspace's budget was spent. */
+  rateLimited: SlackApiCall[];
   /** Every message the bot posted, deleted ones included, in order. */
   messages: FakeSlackMessage[];
   /** The visible messages of one thread (root first), or of a channel's top level when threadTs is undefined. */
@@ -91,8 +100,10 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
 }
 
 /** Starts the fake on a free loopback port. */
-export async function startFakeSlack(): Promise<FakeSlack> {
+export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<FakeSlack> {
   const calls: SlackApiCall[] = [];
+  const rateLimited: SlackApiCall[] = [];
+  const updateLimiter = createFakeSlackLimiter(options.updateRate ?? TIER_3_RATE);
   const messages: FakeSlackMessage[] = [];
   const responses: ResponseUrlPost[] = [];
   const files = new Map<string, { bytes: Uint8Array; mimeType: string }>();
@@ -188,7 +199,20 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       const contentType = request.headers["content-type"];
       const params = parseParams(text, contentType);
       const authorization = request.headers.authorization;
-      calls.push({ method, params, authorization, contentType, atMs: Date.now() });
+      const call = { method, params, authorization, contentType, atMs: Date.now() };
+      calls.push(call);
+      // One bot token is one workspace's installation: its budget is the workspace's.
+      const retryAfterSeconds =
+        method === "chat.update" ? updateLimiter.take(authorization ?? "", call.atMs) : undefined;
+      if (retryAfterSeconds !== undefined) {
+        rateLimited.push(call);
+        response.writeHead(429, {
+          "content-type": "application/json",
+          "retry-after": String(retryAfterSeconds),
+        });
+        response.end(JSON.stringify({ ok: false, error: "ratelimited" }));
+        return;
+      }
       sendJson(response, 200, answer(method, params, authorization));
       return;
     }
@@ -233,6 +257,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     apiUrl: `${url}/api/`,
     calls,
     callsTo: (method) => calls.filter((call) => call.method === method),
+    rateLimited,
     messages,
     thread: (channel, threadTs) =>
       messages.filter(

@@ -1,4 +1,5 @@
 // A reply surface for tests that records every call with its time and keeps each message's current text.
+import type { SharedBudget } from "../../../src/render/edit-pacer.ts";
 import type { PostedMessage, RenderClock, ReplySurface } from "../../../src/render/surface.ts";
 
 /** One call the renderer made on the surface. */
@@ -21,6 +22,8 @@ export interface FakeSurfaceOptions {
   failEditsFrom?: number;
   /** Posts throw from this post on (1 = the first post). */
   failPostsFrom?: number;
+  /** The shared budget every write spends (none: unpaced). */
+  budget?: SharedBudget;
 }
 
 /** The fake surface and what it saw. */
@@ -69,6 +72,10 @@ export function createRecordingSurface(options: FakeSurfaceOptions): RecordingSu
     },
   };
   if (options.format) surface.format = options.format;
+  if (options.budget) {
+    const budget = options.budget;
+    surface.budgetFor = () => budget;
+  }
   if (options.withStatus) {
     surface.showStatus = async (text) => {
       calls.push({ kind: "status", text, atMs: options.clock.now() });
