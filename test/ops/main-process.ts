@@ -1,33 +1,15 @@
 // Runs `node adapters/main.ts` as an admin would, and reads what it prints and logs.
-import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-
-const MAIN = new URL("../../adapters/main.ts", import.meta.url).pathname;
+import type { ChildProcessWithoutNullStreams } from "node:child_process";
+import { startParleyProcess } from "../support/parley-process.ts";
 
 /** Starts `node adapters/main.ts` in an empty folder (no developer .env) with only the given variables. */
 export function startMain(
   env: Record<string, string>,
   cleanups: (() => Promise<void> | void)[],
 ): { child: ChildProcessWithoutNullStreams; output: () => string } {
-  const directory = mkdtempSync(join(tmpdir(), "parley-main-"));
-  const child = spawn(process.execPath, [MAIN], {
-    cwd: directory,
-    env: { PATH: process.env.PATH ?? "", ...env },
-  });
-  let output = "";
-  child.stdout.on("data", (chunk) => {
-    output += chunk;
-  });
-  child.stderr.on("data", (chunk) => {
-    output += chunk;
-  });
-  cleanups.push(() => {
-    child.kill("SIGKILL");
-    rmSync(directory, { recursive: true, force: true });
-  });
-  return { child, output: () => output };
+  const started = startParleyProcess(env);
+  cleanups.push(() => started.destroy());
+  return { child: started.child, output: started.output };
 }
 
 /** Resolves with the process's exit code once it exited. */

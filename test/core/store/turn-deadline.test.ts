@@ -53,8 +53,9 @@ describe("the turn deadline", () => {
     fake.enqueue({ text: "b".repeat(60), chunkSize: 2, chunkDelayMs: 100 });
     const abandoned = engine.reply({ key, author, kind: "ask", text: "start" })[Symbol.asyncIterator]();
     expect((await abandoned.next()).value?.type).toBe("text");
-    // Nobody pulls the abandoned reply again, so only its deadline can free the conversation for this turn.
-    expect((await ask(engine, "anyone?", key)).result?.text).toBe("Echo: Ada: anyone?");
+    // Nobody pulls the abandoned reply again, so only its deadline can free the conversation for the next turn
+    // (asked through an engine on the same store whose own deadline is the default, so only the first one's counts).
+    expect((await ask(engineOn(stores, fake), "anyone?", key)).result?.text).toBe("Echo: Ada: anyone?");
     await abandoned.return?.(undefined);
   });
 
