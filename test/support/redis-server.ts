@@ -52,11 +52,22 @@ export async function startTestRedis(): Promise<TestRedis> {
   const directory = mkdtempSync(join(tmpdir(), "parley-redis-"));
   let child: ChildProcess | undefined;
   const start = async () => {
-    child = spawn(
+    const started = spawn(
       "redis-server",
       ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", directory],
       { stdio: "ignore" },
     );
+    child = started;
+    await new Promise<void>((resolve, reject) => {
+      started.once("spawn", () => resolve());
+      started.once("error", (error) =>
+        reject(
+          new Error(
+            `could not run redis-server (install it: apt-get install redis-server): ${error.message}`,
+          ),
+        ),
+      );
+    });
     await untilListening(port);
   };
   const kill = async () => {
