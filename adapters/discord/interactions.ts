@@ -1,10 +1,12 @@
 // Answers slash commands and model autocomplete: defer at once, then stream the engine's reply into the deferral.
 import {
   ApplicationCommandType,
+  DiscordAPIError,
   InteractionResponseType,
   InteractionType,
   MessageFlags,
   type REST,
+  RESTJSONErrorCodes,
   Routes,
   SnowflakeUtil,
 } from "discord.js";
@@ -14,6 +16,7 @@ import { SHUTTING_DOWN_MESSAGE, type TurnLifecycle } from "../../src/ops/turn-li
 import type { EditPacer } from "../../src/render/edit-pacer.ts";
 import { renderReply } from "../../src/render/render-reply.ts";
 import type { RenderClock } from "../../src/render/surface.ts";
+import { STORE_DOWN_MESSAGE } from "../../src/store/store-errors.ts";
 import type { Engine } from "../../src/types.ts";
 import { createChannelSurface } from "./channel-surface.ts";
 import { modelChoices } from "./commands.ts";
@@ -60,19 +63,41 @@ export function createInteractionHandler(
     );
     const choices =
       focused && option?.autocompleteModels ? modelChoices(engine.allowedModels(), focused.typed) : [];
-    await rest.post(Routes.interactionCallback(interaction.id, interaction.token), {
-      body: { type: InteractionResponseType.ApplicationCommandAutocompleteResult, data: { choices } },
-      auth: false,
+    await respond(interaction, {
+      type: InteractionResponseType.ApplicationCommandAutocompleteResult,
+      data: { choices },
     });
   };
 
-  /** True when this process may answer the interaction; a store failure lets it answer (and is logged). */
-  const claimInteraction = async (interactionId: string): Promise<boolean> => {
+  /**
+   * Sends an interaction's one response. Discord takes only the first for an interaction, so when several
+   * processes on one bot token answer (autocomplete is not claimed), the others' "already acknowledged" is normal.
+   */
+  const respond = async (
+    interaction: CommandInteractionPayload,
+    body: Record<string, unknown>,
+  ): Promise<void> => {
     try {
-      return await engine.claimEvent(DISCORD_PLATFORM, `interaction:${interactionId}`);
+      await rest.post(Routes.interactionCallback(interaction.id, interaction.token), { body, auth: false });
     } catch (error) {
-      logger.warn({ error: errorForLog(error) }, "could not claim the interaction: answering anyway");
-      return true;
+      if (
+        error instanceof DiscordAPIError &&
+        error.code === RESTJSONErrorCodes.InteractionHasAlreadyBeenAcknowledged
+      ) {
+        logger.debug({ interaction: interaction.id }, "another process answered this interaction");
+        return;
+      }
+      throw error;
+    }
+  };
+
+  /** Whether this process answers the interaction: it claimed it, another process did, or the store is down. */
+  const claimInteraction = async (interactionId: string): Promise<"mine" | "taken" | "store_down"> => {
+    try {
+      return (await engine.claimEvent(DISCORD_PLATFORM, `interaction:${interactionId}`)) ? "mine" : "taken";
+    } catch (error) {
+      logger.warn({ error: errorForLog(error) }, "could not claim the interaction: the store is unreachable");
+      return "store_down";
     }
   };
 
@@ -84,20 +109,26 @@ export function createInteractionHandler(
       : !lifecycle.accepting()
         ? SHUTTING_DOWN_MESSAGE
         : undefined;
-    if (!turn || refusal !== undefined) {
-      await rest.post(callbackRoute, {
-        body: {
-          type: InteractionResponseType.ChannelMessageWithSource,
-          data: { content: refusal, flags: MessageFlags.Ephemeral, allowed_mentions: NO_PINGS },
-        },
-        auth: false,
+    const refuse = (content: string) =>
+      respond(interaction, {
+        type: InteractionResponseType.ChannelMessageWithSource,
+        data: { content, flags: MessageFlags.Ephemeral, allowed_mentions: NO_PINGS },
       });
+    if (!turn || refusal !== undefined) {
+      await refuse(refusal ?? "parley does not know this command.");
       return;
     }
-    // Several processes on one bot token all receive the interaction: the one that claims it answers.
-    if (!(await claimInteraction(interaction.id))) return;
+    // Several processes on one bot token all receive the interaction: the one that claims it answers. Without a
+    // store no turn could run anyway; the asker hears why privately (Discord shows only one process's response).
+    const claim = await claimInteraction(interaction.id);
+    if (claim === "taken") return;
+    if (claim === "store_down") {
+      await refuse(STORE_DOWN_MESSAGE);
+      return;
+    }
     const ephemeral = PRIVATE_COMMANDS.has(turn.kind);
-    // Discord shows "The application did not respond" unless this reaches it within 3 s: nothing goes before it.
+    // Discord shows "The application did not respond" unless this reaches it within 3 s: only the claim (one store
+    // round trip, bounded by the store's command timeout) goes before it.
     const deferred = rest.post(callbackRoute, {
       body: {
         type: InteractionResponseType.DeferredChannelMessageWithSource,

@@ -1,6 +1,7 @@
 // Answers messages: mentions open a thread, threads with a conversation continue, DMs always answer.
 import { type REST, Routes } from "discord.js";
 import type { Logger } from "../../src/logger.ts";
+import { claimToAnswer } from "../../src/ops/claim-event.ts";
 import type { TurnLifecycle } from "../../src/ops/turn-lifecycle.ts";
 import type { EditPacer } from "../../src/render/edit-pacer.ts";
 import type { RenderOutcome } from "../../src/render/render-reply.ts";
@@ -96,7 +97,7 @@ export function createMessageHandler(
     if (plan.action === "ignore") return;
     if (plan.action === "answer-if-conversation" && !(await engine.hasConversation(plan.turn.key))) return;
     // Two parley processes on one bot token (a rolling deploy) both receive the message: one answers.
-    if (!(await engine.claimEvent(DISCORD_PLATFORM, message.id))) return;
+    if (!(await claimToAnswer(engine, DISCORD_PLATFORM, message.id, options.logger))) return;
     // Where a mention's answer goes is known once its thread is (or is not) opened, beside the provider call.
     let settleThread: (target: ChannelTarget) => void = () => undefined;
     const thread = new Promise<ChannelTarget>((resolve) => {

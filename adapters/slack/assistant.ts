@@ -30,7 +30,7 @@ export function createParleyAssistant(deps: SlackHandlerDependencies): Assistant
     userMessage: async ({ body, context, client, setStatus, setTitle }) => {
       const message = parseMessageEnvelope(body, context.botUserId);
       if (message === undefined || message.threadTs === undefined || !answerer.accepting()) return;
-      if (!(await claimMessage(engine, message))) return;
+      if (!(await claimMessage(engine, message, logger))) return;
       const key = slackKey(message.teamId, message.channel, message.threadTs);
       const plain = slackTextToPlain(message.text, context.botUserId);
       // Beside the answer, not before it: the status shows while the model works, the title names the thread.

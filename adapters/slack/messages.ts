@@ -1,5 +1,7 @@
 // Listens for mentions, thread follow-ups and direct messages, and answers each message exactly once.
 import type { App } from "@slack/bolt";
+import type { Logger } from "../../src/logger.ts";
+import { claimToAnswer } from "../../src/ops/claim-event.ts";
 import type { Engine } from "../../src/types.ts";
 import type { SlackHandlerDependencies } from "./handler-dependencies.ts";
 import { parseMessageEnvelope, routeMessage, type SlackMessage } from "./parse-event.ts";
@@ -10,9 +12,10 @@ import { messageTurn } from "./turns.ts";
  * Claims a message for this process: its event id (Slack retries a delivery with the same id) and the message
  * itself (a mention arrives twice, as app_mention and as message, with different event ids).
  */
-export async function claimMessage(engine: Engine, message: SlackMessage): Promise<boolean> {
-  if (message.eventId !== undefined && !(await engine.claimEvent("slack", message.eventId))) return false;
-  return engine.claimEvent("slack", `message:${message.channel}:${message.ts}`);
+export async function claimMessage(engine: Engine, message: SlackMessage, logger: Logger): Promise<boolean> {
+  if (message.eventId !== undefined && !(await claimToAnswer(engine, "slack", message.eventId, logger)))
+    return false;
+  return claimToAnswer(engine, "slack", `message:${message.channel}:${message.ts}`, logger);
 }
 
 /** Registers the app_mention and message listeners. */
@@ -30,7 +33,7 @@ export function registerMessageListeners(app: App, deps: SlackHandlerDependencie
     const route = routeMessage(message, botUserId);
     if (route.action === "ignore" || !answerer.accepting()) return;
     if (route.action === "answer-if-known" && !(await engine.hasConversation(route.key))) return;
-    if (!(await claimMessage(engine, message))) {
+    if (!(await claimMessage(engine, message, logger))) {
       logger.debug({ eventId: message.eventId }, "slack message already answered");
       return;
     }

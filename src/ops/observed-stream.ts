@@ -26,7 +26,7 @@ export interface ObservedStream {
    * engine's generator then aborts its provider request and releases the conversation). No effect once the
    * stream has given its `done` or `error`: what follows is the producer's own bookkeeping.
    */
-  interrupt(): boolean;
+  interrupt(userMessage?: string): boolean;
 }
 
 const END: IteratorReturnResult<undefined> = { done: true, value: undefined };
@@ -98,13 +98,13 @@ export function observeStream(source: AsyncIterable<ReplyEvent>, now: () => numb
   return {
     events,
     observation,
-    interrupt() {
+    interrupt(userMessage = INTERRUPTED_MESSAGE) {
       if (ended || interruption !== undefined) return false;
       observation.interrupted = true;
       observation.errorCode = "interrupted";
       interruption = {
         type: "error",
-        error: new ParleyError("interrupted", INTERRUPTED_MESSAGE),
+        error: new ParleyError("interrupted", userMessage),
         partialText: text,
       };
       deliverInterruption?.({ done: false, value: interruption });

@@ -44,7 +44,8 @@ export interface TurnLifecycle {
   inFlight(): number;
   /**
    * Runs one turn: gives it a request id, calls the engine, lets `render` show the reply, then logs one
-   * "turn finished" line and feeds the metrics. Never rejects; resolves undefined when it was refused (draining).
+   * "turn finished" line and feeds the metrics. Never rejects. A turn run after shutdown began is answered at once,
+   * without the engine, with "parley is restarting" (it was claimed already: no other replica would answer it).
    */
   run(turn: Turn, render: RenderTurn, options?: { logger?: Logger }): Promise<TurnSummary | undefined>;
   /** Resolves once the replies in flight now have ended. */
@@ -130,6 +131,9 @@ export function createTurnLifecycle(options: TurnLifecycleOptions): TurnLifecycl
     const conversation = conversationId(turn.key);
     const logger = adapterLogger.child({ requestId, conversation });
     const stream = observeStream(engine.reply(turn), now);
+    // A turn that reached us after shutdown began was already claimed (no other replica will answer it): it is
+    // not refused silently but answered at once, without the engine, with the sentence that says why.
+    if (draining !== undefined) stream.interrupt(SHUTTING_DOWN_MESSAGE);
     const entry: Running = { stream, task: Promise.resolve() };
     register(entry);
     metrics?.replyStarted();
@@ -159,13 +163,6 @@ export function createTurnLifecycle(options: TurnLifecycleOptions): TurnLifecycl
     accepting: () => draining === undefined,
     inFlight: () => running.size,
     run(turn, render, runOptions) {
-      if (draining !== undefined) {
-        options.logger.warn(
-          { conversation: conversationId(turn.key), command: turn.kind },
-          "turn refused: parley is shutting down",
-        );
-        return Promise.resolve(undefined);
-      }
       let entry: Running | undefined;
       const task = runTurn(turn, render, runOptions?.logger ?? options.logger, (registered) => {
         entry = registered;
