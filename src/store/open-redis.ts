@@ -1,13 +1,13 @@
 // The Redis store: fails fast while Redis is unreachable, reconnects by itself, logs each loss and recovery once.
 import KeyvRedis, { createClient } from "@keyv/redis";
 import Keyv from "keyv";
+import { withoutCredentials } from "../config.ts";
 import { ParleyError } from "../errors.ts";
 import { type Logger, silentLogger } from "../logger.ts";
 import { BoundedKeyvStore, boundedClient, withinMs } from "./bounded-redis.ts";
 import { redisCounters } from "./counters.ts";
 import { CONVERSATION_TTL_MS } from "./history.ts";
 import type { StoreOptions, Stores } from "./open-stores.ts";
-import { redactUrl } from "./redact-url.ts";
 import { redisHistory } from "./redis-history.ts";
 import { redisLocks } from "./redis-locks.ts";
 
@@ -16,7 +16,7 @@ const LONGEST_RECONNECT_PAUSE_MS = 2000;
 
 /** Connects to the Redis at `url` (waiting at most redisStartupTimeoutMs) and builds the store on it. */
 export async function openRedis(url: string, options: StoreOptions): Promise<Stores> {
-  const shownUrl = redactUrl(url);
+  const shownUrl = withoutCredentials(url);
   const client = createClient({
     url,
     // Commands sent while disconnected fail at once instead of waiting, unbounded, for Redis to come back.

@@ -24,8 +24,10 @@ export function openSqlite(filePath: string, options: StoreOptions): Stores {
     locks: inProcessLocks(),
     kind: "sqlite",
     async ping() {
-      // Reading the schema touches the file itself, so a missing or unreadable file fails here.
-      sqlite.database.prepare("SELECT count(*) FROM sqlite_master").get();
+      // Taking the write lock (and giving it straight back) fails while another connection holds the file
+      // locked, when writes would fail too; in WAL mode a read alone would still succeed.
+      sqlite.database.exec("BEGIN IMMEDIATE");
+      sqlite.database.exec("ROLLBACK");
     },
     async claimOnce(id, ttlMs) {
       const now = Date.now();

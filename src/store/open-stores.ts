@@ -1,5 +1,6 @@
 // Opens the store parley persists into, on SQLite or Redis as STORE_URL says; nothing else knows which.
 import type Keyv from "keyv";
+import { withoutCredentials } from "../config.ts";
 import { ParleyError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 import type { Counters } from "./counters.ts";
@@ -7,9 +8,6 @@ import type { HistoryStore } from "./history.ts";
 import type { ConversationLocks } from "./locks.ts";
 import { openRedis } from "./open-redis.ts";
 import { openSqlite } from "./open-sqlite.ts";
-import { redactUrl } from "./redact-url.ts";
-
-export { redactUrl };
 
 /** Every persisted thing. Every method rejects when the store fails: a failure is never an empty value. */
 export interface Stores {
@@ -37,7 +35,10 @@ export interface Stores {
 export interface StoreOptions {
   /** Where connection loss and recovery are logged (once per transition). */
   logger?: Logger;
-  /** SQLite: how long a statement waits for another connection's lock (default 2000). */
+  /**
+   * SQLite: how long a statement waits for another connection's lock (default 500). node:sqlite waits
+   * synchronously, blocking the whole process, so this stays short.
+   */
   sqliteBusyTimeoutMs?: number;
   /** Redis: how long one call may wait for Redis to answer before it fails (default 2000). */
   redisCommandTimeoutMs?: number;
@@ -53,6 +54,6 @@ export async function openStores(storeUrl: string, options: StoreOptions = {}): 
   if (/^rediss?:\/\//.test(storeUrl)) return openRedis(storeUrl, options);
   throw new ParleyError(
     "config",
-    `STORE_URL: expected sqlite://… or redis://…, got "${redactUrl(storeUrl)}"`,
+    `STORE_URL: expected sqlite://… or redis://…, got "${withoutCredentials(storeUrl)}"`,
   );
 }

@@ -19,7 +19,7 @@ export class SqliteDatabase {
     this.database = new DatabaseSync(filePath);
     // WAL lets readers and the writer work side by side; busy_timeout rides out another connection briefly, and
     // stays short because node:sqlite waits synchronously, holding up the whole process.
-    const busyTimeoutMs = Math.max(0, Math.floor(options.busyTimeoutMs ?? 2000));
+    const busyTimeoutMs = Math.max(0, Math.floor(options.busyTimeoutMs ?? 500));
     this.database.exec(`PRAGMA journal_mode = WAL; PRAGMA busy_timeout = ${busyTimeoutMs};`);
     this.database.exec(
       "CREATE TABLE IF NOT EXISTS keyv (key TEXT PRIMARY KEY, value TEXT NOT NULL, expires_at INTEGER)",

@@ -38,6 +38,17 @@ function holdExclusiveLock(): () => void {
 }
 
 describe("a SQLite file locked by another connection", () => {
+  it("fails the health ping while the lock is held (writes would fail), and passes again once released", async () => {
+    await expect(stores.ping()).resolves.toBeUndefined();
+    const release = holdExclusiveLock();
+    try {
+      await expect(stores.ping()).rejects.toThrow(/locked/);
+    } finally {
+      release();
+    }
+    await expect(stores.ping()).resolves.toBeUndefined();
+  });
+
   it("answers with a notice while the lock is held, and keeps every earlier exchange", async () => {
     const engine = engineOn(stores, fake, { logger: logs.logger });
     const key = freshKey("locked");
