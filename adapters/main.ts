@@ -60,8 +60,8 @@ async function main(): Promise<void> {
   process.once("SIGTERM", () => void shutdown("SIGTERM"));
 
   try {
-    // Health and metrics go on Slack's HTTP port when there is one, else on METRICS_PORT when it is set.
-    if (!slackHttpMode && config.metricsPort !== undefined) {
+    // Health and metrics go on METRICS_PORT when it is set, and on Slack's HTTP port when there is one.
+    if (config.metricsPort !== undefined && !(slackHttpMode && config.metricsPort === config.slack.port)) {
       opsServer = await startOpsServer({ port: config.metricsPort, routes: operations.routes() });
       logger.info({ port: opsServer.port }, "health and metrics listening");
     }

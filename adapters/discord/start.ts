@@ -123,7 +123,10 @@ export async function startDiscordAdapter(options: DiscordAdapterOptions): Promi
   const shardsUp = new Map<number, boolean>();
   const shardState = (shardId: number, up: boolean): void => {
     shardsUp.set(shardId, up);
-    reporter.connected([...shardsUp.values()].every(Boolean));
+    // Until every shard has said it is ready, some guilds are not heard (discord.js knows the count once it
+    // asked Discord, for "auto").
+    const expectedShards = client.options.shardCount ?? 1;
+    reporter.connected(shardsUp.size >= expectedShards && [...shardsUp.values()].every(Boolean));
   };
   client.on(Events.ShardReady, (shardId) => shardState(shardId, true));
   client.on(Events.ShardResume, (shardId) => shardState(shardId, true));

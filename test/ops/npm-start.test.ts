@@ -16,7 +16,7 @@ afterEach(async () => {
 const startMain = (env: Record<string, string>) => startMainProcess(env, cleanups);
 
 describe("npm start", () => {
-  it("in Slack's HTTP mode, serves /healthz and /metrics on Slack's port", async () => {
+  it("in Slack's HTTP mode, serves /healthz and /metrics on Slack's port, and on METRICS_PORT too", async () => {
     const provider = await startFakeAimlApi();
     const slack = await startFakeSlack();
     cleanups.push(
@@ -24,7 +24,9 @@ describe("npm start", () => {
       () => slack.close(),
     );
     const port = await freePort();
+    const metricsPort = await freePort();
     const { child, output } = startMain({
+      METRICS_PORT: String(metricsPort),
       AIML_API_KEY: "test-key-123456",
       AIML_BASE_URL: provider.url,
       STORE_URL: "sqlite://:memory:",
@@ -41,6 +43,10 @@ describe("npm start", () => {
       store: { kind: "sqlite", ok: true },
       adapters: { slack: { connected: true } },
     });
+    // A scraper configured for METRICS_PORT (as the Docker image sets it) finds the same answers there.
+    const healthOnMetricsPort = await httpGet(`http://127.0.0.1:${metricsPort}/healthz`);
+    expect(healthOnMetricsPort.status).toBe(200);
+    expect(JSON.parse(healthOnMetricsPort.body)).toEqual(JSON.parse(health.body));
 
     const ts = "1710000950.000100";
     const bot = { url: `http://127.0.0.1:${port}/slack/events`, signingSecret: "signing-secret-http-test" };

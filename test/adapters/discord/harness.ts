@@ -34,7 +34,9 @@ export async function startDiscordHarness(
     /** Extra variables; a function may read the fake Discord's ids (its guild, say). */
     env?: Record<string, string> | ((discord: FakeDiscord) => Record<string, string>);
     discord?: FakeDiscordOptions;
-    adapter?: Partial<Pick<DiscordAdapterOptions, "interactionTokenLifetimeMs" | "typingIntervalMs">>;
+    adapter?: Partial<
+      Pick<DiscordAdapterOptions, "interactionTokenLifetimeMs" | "typingIntervalMs" | "reporter">
+    >;
   } = {},
 ): Promise<DiscordHarness> {
   const ai = await startFakeAimlApi();

@@ -39,10 +39,17 @@ const sortedShards = (harness: DiscordHarness) =>
 describe("sharding", () => {
   test("DISCORD_SHARDS=2 identifies shards 0 and 1 of 2, and answers in a guild on each", async () => {
     // max_concurrency 2 lets both shards identify at once instead of 5 s apart.
+    const connectionStates: boolean[] = [];
     bot = await startDiscordHarness({
       env: { DISCORD_SHARDS: "2" },
       discord: { ...unpaced, maxConcurrency: 2 },
+      adapter: {
+        reporter: { connected: (state) => connectionStates.push(state), rateLimited: () => undefined },
+      },
     });
+    // Health says connected only once both shards are ready: with one of two, half the guilds go unheard.
+    expect(connectionStates[0]).toBe(false);
+    expect(connectionStates.at(-1)).toBe(true);
     expect(sortedShards(bot)).toEqual([
       [0, 2],
       [1, 2],
