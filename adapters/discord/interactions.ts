@@ -94,7 +94,9 @@ export function createInteractionHandler(
   /** Whether this process answers the interaction: it claimed it, another process did, or the store is down. */
   const claimInteraction = async (interactionId: string): Promise<"mine" | "taken" | "store_down"> => {
     try {
-      return (await engine.claimEvent(DISCORD_PLATFORM, `interaction:${interactionId}`)) ? "mine" : "taken";
+      if (await engine.claimEvent(DISCORD_PLATFORM, `interaction:${interactionId}`)) return "mine";
+      logger.debug({ interaction: interactionId }, "interaction taken by another process");
+      return "taken";
     } catch (error) {
       logger.warn({ error: errorForLog(error) }, "could not claim the interaction: the store is unreachable");
       return "store_down";

@@ -19,7 +19,8 @@ async function startReplica(): Promise<ParleyProcess> {
     STORE_URL: redis.url,
     DISCORD_TOKEN: discord.token,
     DISCORD_API_URL: discord.apiUrl,
-    LOG_LEVEL: "info",
+    // Debug lines say when a replica leaves an event to the other: the tests wait for that decision.
+    LOG_LEVEL: "debug",
   });
   replicas.push(replica);
   await discord.waitFor(
@@ -71,13 +72,42 @@ describe("two replicas on one Redis", () => {
         .repliesTo(interaction)
         .some((message) => message.content.includes("Echo: Alice: hello both of you")),
     );
-    // Give the other replica every chance to answer too.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // Wait until the other replica has decided too: it saw the interaction claimed and stayed silent.
+    await discord.waitFor("the other replica to leave the interaction", () =>
+      replicas.some((replica) =>
+        replica
+          .logLines()
+          .some(
+            (line) =>
+              line.msg === "interaction taken by another process" && line.interaction === interaction.id,
+          ),
+      ),
+    );
     const callbacks = discord.requests.filter((request) =>
       request.path.includes(`/interactions/${interaction.id}/`),
     );
     expect(callbacks).toHaveLength(1);
     expect(answersWith(discord.textChannel.id, "hello both of you")).toHaveLength(1);
+    expect(discord.violations).toEqual([]);
+  }, 30_000);
+
+  it("answers one mention delivered to both once: one thread, one answer, one provider call", async () => {
+    const { id } = discord.sendMessage({ content: `<@${discord.bot.id}> which of you answers?` });
+    await discord.waitFor("the answer", () =>
+      discord.messagesIn(id).some((message) => message.content === "Echo: Alice: which of you answers?"),
+    );
+    await discord.waitFor("the other replica to leave the message", () =>
+      replicas.some((replica) =>
+        replica
+          .logLines()
+          .some((line) => line.msg === "event already taken by another process" && line.eventId === id),
+      ),
+    );
+    expect(discord.messagesIn(id)).toHaveLength(1);
+    const asked = provider
+      .chatRequests()
+      .filter((body) => JSON.stringify(body.messages.at(-1)).includes("which of you answers?"));
+    expect(asked).toHaveLength(1);
     expect(discord.violations).toEqual([]);
   }, 30_000);
 
