@@ -65,21 +65,32 @@ describe("replicas on one Redis", () => {
   it("runs different conversations side by side across replicas", async () => {
     const engines = [engineOn(replicaA, fake), engineOn(replicaB, fake)] as const;
     fake.reset();
-    // Whichever request arrives first, each answer names its own question.
-    const slowAnswer = (request: RecordedChatRequest) => ({
-      text: JSON.stringify(request.body.messages.at(-1)?.content).includes("one") ? "slow one" : "slow two",
-      firstChunkDelayMs: 1_500,
+    // The provider answers neither request until both have arrived: turns run one after the other would leave
+    // the first waiting for a second request that never comes, and the barrier gives up.
+    let arrived = 0;
+    let bothArrived: () => void = () => undefined;
+    const barrier = new Promise<void>((resolve) => {
+      bothArrived = resolve;
     });
-    fake.enqueue(slowAnswer, slowAnswer);
-    const startedAtMs = Date.now();
+    const answerOnceBothArrived = async (request: RecordedChatRequest) => {
+      arrived += 1;
+      if (arrived === 2) bothArrived();
+      const together = await Promise.race([
+        barrier.then(() => true),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 10_000)),
+      ]);
+      const question = JSON.stringify(request.body.messages.at(-1)?.content);
+      return together
+        ? { text: question.includes("one") ? "side by side one" : "side by side two" }
+        : { text: "one after the other" };
+    };
+    fake.enqueue(answerOnceBothArrived, answerOnceBothArrived);
     const [one, two] = await Promise.all([
       ask(engines[0], "one", freshKey("side-a")),
       ask(engines[1], "two", freshKey("side-b")),
     ]);
-    expect([one.result?.text, two.result?.text]).toEqual(["slow one", "slow two"]);
-    // One after the other would take 3 s.
-    expect(Date.now() - startedAtMs).toBeLessThan(2_800);
-  });
+    expect([one.result?.text, two.result?.text]).toEqual(["side by side one", "side by side two"]);
+  }, 30_000);
 
   it("tells a turn that cannot get its conversation before its deadline that the conversation is busy", async () => {
     const key = freshKey("busy");
