@@ -86,6 +86,8 @@ export interface ReplyResult {
   /** The model that answered; absent for commands that do not call a model. */
   model?: string;
   usage?: Usage;
+  /** From the provider request's start to its first text, in milliseconds (the provider's own latency). */
+  providerFirstTokenMs?: number;
   /** Short notes for the user shown under the answer (skipped attachments, fallback model). */
   notes: string[];
 }

@@ -90,8 +90,11 @@ export async function* answerTurn(turn: Turn, deps: AnswerDependencies): AsyncGe
       "history trimmed",
     );
 
+  const requestStartedMs = Date.now();
+  let providerFirstTokenMs: number | undefined;
   for await (const event of completionWithinDeadline(deps, request)) {
     if (event.type === "text") {
+      providerFirstTokenMs ??= Date.now() - requestStartedMs;
       yield event;
       continue;
     }
@@ -129,6 +132,8 @@ export async function* answerTurn(turn: Turn, deps: AnswerDependencies): AsyncGe
         citations: event.citations,
         model: event.model,
         usage: event.usage,
+        // A non-streamed answer (search) brings its first text with its last.
+        providerFirstTokenMs: providerFirstTokenMs ?? Date.now() - requestStartedMs,
         notes: [...route.notes, ...files.notes, ...(saved ? [] : [ANSWER_NOT_SAVED_NOTE])],
       },
     };

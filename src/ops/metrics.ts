@@ -34,7 +34,7 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Parle
   });
   const firstToken = new Histogram({
     name: "parley_first_token_seconds",
-    help: "Time from a turn's start to the provider's first text.",
+    help: "Time from the provider request's start to its first text.",
     labelNames: ["model"] as const,
     buckets: FIRST_TOKEN_BUCKETS_SECONDS,
     registers,
@@ -84,7 +84,8 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Parle
       const model = summary.model ?? NO_MODEL;
       turns.inc({ platform: summary.platform, command: summary.command, model, outcome: summary.outcome });
       turnDuration.observe({ platform: summary.platform, command: summary.command }, summary.ms / 1000);
-      if (summary.firstTokenMs !== undefined) firstToken.observe({ model }, summary.firstTokenMs / 1000);
+      if (summary.providerFirstTokenMs !== undefined)
+        firstToken.observe({ model }, summary.providerFirstTokenMs / 1000);
       if (summary.promptTokens) tokens.inc({ model, direction: "in" }, summary.promptTokens);
       if (summary.completionTokens) tokens.inc({ model, direction: "out" }, summary.completionTokens);
       if (summary.costUsd) cost.inc({ model }, summary.costUsd);

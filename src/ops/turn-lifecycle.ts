@@ -108,6 +108,9 @@ export function createTurnLifecycle(options: TurnLifecycleOptions): TurnLifecycl
       ...(seen.firstTextAtMs === undefined
         ? {}
         : { firstTokenMs: Math.round(seen.firstTextAtMs - context.startedMs) }),
+      ...(seen.result?.providerFirstTokenMs === undefined
+        ? {}
+        : { providerFirstTokenMs: seen.result.providerFirstTokenMs }),
       ms: Math.round(now() - context.startedMs),
       ...(usage
         ? {

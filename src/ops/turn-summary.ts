@@ -14,8 +14,10 @@ export interface TurnSummary {
   errorCode?: string;
   /** How many chat messages the reply left. */
   messages: number;
-  /** From the turn's start to its first text. */
+  /** From the turn's start to its first text (what the asker waits for). */
   firstTokenMs?: number;
+  /** From the provider request's start to its first text (the provider's share of that wait). */
+  providerFirstTokenMs?: number;
   /** From the turn's start to its last message shown. */
   ms: number;
   promptTokens?: number;

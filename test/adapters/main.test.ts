@@ -28,6 +28,7 @@ const TURN_FINISHED_FIELDS = [
   "outcome",
   "messages",
   "firstTokenMs",
+  "providerFirstTokenMs",
   "ms",
   "promptTokens",
   "completionTokens",

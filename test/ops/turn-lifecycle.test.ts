@@ -106,7 +106,16 @@ describe("a turn", () => {
     });
     expect(String(finished?.model)).toContain("gpt-4.1-mini");
     expect(finished?.firstTokenMs).toBeGreaterThanOrEqual(50);
+    // The provider's own share: from its request to its first text (the fake waits 60 ms), within the turn's.
+    expect(finished?.providerFirstTokenMs).toBeGreaterThanOrEqual(50);
+    expect(finished?.providerFirstTokenMs).toBeLessThanOrEqual(finished?.firstTokenMs as number);
     expect(finished?.ms).toBeGreaterThanOrEqual(finished?.firstTokenMs as number);
+    const firstToken =
+      (await metrics.registry.getSingleMetric("parley_first_token_seconds")?.get())?.values ?? [];
+    const observed = firstToken.find(
+      (sample) => (sample as { metricName?: string }).metricName === "parley_first_token_seconds_sum",
+    );
+    expect(observed?.value).toBeCloseTo((finished?.providerFirstTokenMs as number) / 1000, 3);
     expect(finished).not.toHaveProperty("errorCode");
     expect(summary).toMatchObject({ requestId: seenRequestId, outcome: "done" });
 
