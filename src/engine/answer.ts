@@ -22,7 +22,8 @@ export interface AnswerDependencies {
   conversations: ConversationStore;
   usage: UsageLedger;
   logger: Logger;
-  channelModel(key: ConversationKey): Promise<string | undefined>;
+  /** The thread's /model choice, else its channel's. */
+  chosenModel(key: ConversationKey): Promise<string | undefined>;
   idleTimeoutMs: number;
   /** The turn's hold on its conversation; the exchange is saved only while it still holds. */
   lease?: ConversationLease;
@@ -38,9 +39,9 @@ export async function* answerTurn(turn: Turn, deps: AnswerDependencies): AsyncGe
   const prompt = checkPrompt(turn);
   // A history that cannot be read is never taken for an empty one: answering without it would mislead, and
   // saving afterwards would bury the real history under a new one.
-  const [conversation, channelModel] = await Promise.all([
+  const [conversation, chosenModel] = await Promise.all([
     deps.conversations.load(turn.key),
-    deps.channelModel(turn.key),
+    deps.chosenModel(turn.key),
   ]).catch((error: unknown) => {
     throw historyUnreadable(error);
   });
@@ -48,8 +49,7 @@ export async function* answerTurn(turn: Turn, deps: AnswerDependencies): AsyncGe
     turn,
     config: deps.config,
     catalog: deps.catalog,
-    channelModel,
-    conversationModel: conversation?.model,
+    chosenModel,
   });
   if (route.status) yield { type: "status", text: route.status };
 

@@ -93,7 +93,7 @@ export function createEngine(deps: EngineDependencies): Engine {
           conversations,
           usage,
           logger: context.logger,
-          channelModel: (key) => settings.chatModel(key),
+          chosenModel: (key) => settings.chatModel(key),
           idleTimeoutMs: deps.idleTimeoutMs ?? 180_000,
           ...(context.lease ? { lease: context.lease } : {}),
           signal: context.signal,

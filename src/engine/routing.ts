@@ -49,14 +49,15 @@ export function checkPrompt(turn: Turn): string {
   return text;
 }
 
-/** Routes a model turn: ask → option, channel choice, MODEL_CHAT; search → MODEL_SEARCH (or its fallback);
- *  reason → MODEL_REASON; mentions and follow-ups → the conversation's model. */
+/** Routes a model turn: ask → its model option, else the thread's or channel's /model choice, else MODEL_CHAT;
+ *  mentions and follow-ups → that choice, else MODEL_CHAT; search → MODEL_SEARCH (or its fallback); reason →
+ *  MODEL_REASON. The search and reasoning models serve their own turn only: a conversation never inherits them. */
 export function routeTurn(input: {
   turn: Turn;
   config: Config;
   catalog: ModelCatalog;
-  channelModel?: string;
-  conversationModel?: string;
+  /** The thread's /model choice, else its channel's. */
+  chosenModel?: string;
 }): Route {
   const { turn, config, catalog } = input;
   const notes: string[] = [];
@@ -85,9 +86,9 @@ export function routeTurn(input: {
     const requested = turn.options?.model?.trim();
     model = requested
       ? resolveAllowedModel(requested, config.allowedModels)
-      : (input.channelModel ?? config.models.chat);
+      : (input.chosenModel ?? config.models.chat);
   } else {
-    model = input.conversationModel ?? input.channelModel ?? config.models.chat;
+    model = input.chosenModel ?? config.models.chat;
   }
   if (!catalog.isListed(model)) {
     const nearest = catalog.nearest(model);

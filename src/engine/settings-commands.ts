@@ -9,7 +9,7 @@ import type { ConversationKey, Turn } from "../types.ts";
 import type { UsageLedger, UsageTotals } from "../usage/usage-ledger.ts";
 import { resolveAllowedModel } from "./routing.ts";
 
-/** Where each channel's /model choice lives. */
+/** Where each channel's and each thread's /model choice lives. */
 export class ChannelSettings {
   private readonly keyv: Keyv;
 
@@ -17,38 +17,55 @@ export class ChannelSettings {
     this.keyv = keyv;
   }
 
-  /** The channel's chosen chat model, if any. */
+  /** The chat model chosen for this conversation: its thread's /model choice, else its channel's, if any. */
   async chatModel(key: ConversationKey): Promise<string | undefined> {
-    return (await this.keyv.get<string>(channelKey(key))) ?? undefined;
+    const [threadChoice, channelChoice] = await Promise.all([
+      isThread(key) ? this.keyv.get<string>(threadKey(key)) : undefined,
+      this.keyv.get<string>(channelKey(key)),
+    ]);
+    return threadChoice ?? channelChoice ?? undefined;
   }
 
-  /** Sets the channel's chat model. */
+  /** Sets the chat model of the thread the key names, or of its channel when it is no thread. */
   async setChatModel(key: ConversationKey, model: string): Promise<void> {
-    await this.keyv.set(channelKey(key), model);
+    await this.keyv.set(isThread(key) ? threadKey(key) : channelKey(key), model);
   }
+}
+
+/** A conversation in a thread (its key's thread differs from its channel), not a channel's own. */
+function isThread(key: ConversationKey): boolean {
+  return key.thread !== key.channel;
 }
 
 function channelKey(key: ConversationKey): string {
   return `model:${key.platform}:${key.workspace}:${key.channel}`;
 }
 
-/** /model: show the channel's chat model, or set it to an allowed one. */
+function threadKey(key: ConversationKey): string {
+  return `model:${key.platform}:${key.workspace}:${key.channel}:${key.thread}`;
+}
+
+/** /model: show the chat model of this thread (or channel), or set it to an allowed one. */
 export async function modelCommand(
   turn: Turn,
   deps: { config: Config; settings: ChannelSettings; catalog: ModelCatalog },
 ): Promise<string> {
   const name = (turn.options?.name ?? turn.text).trim();
   const allowed = deps.config.allowedModels.map((model) => `\`${model}\``).join(", ");
+  const here = isThread(turn.key) ? "this thread" : "this channel";
   if (!name) {
     const current = (await deps.settings.chatModel(turn.key)) ?? deps.config.models.chat;
-    return `This channel's chat model is \`${current}\`.\nAllowed models: ${allowed}.\nChange it with \`/model <name>\`.`;
+    return `The chat model of ${here} is \`${current}\` (/search and /reason use their own).\nAllowed models: ${allowed}.\nChange it with \`/model <name>\`.`;
   }
   const model = resolveAllowedModel(name, deps.config.allowedModels);
   await deps.settings.setChatModel(turn.key, model);
   const warning = deps.catalog.isListed(model)
     ? ""
     : `\n⚠️ The provider does not list \`${model}\` right now.`;
-  return `From now on, /ask and new conversations in this channel use \`${model}\`. Existing threads keep their model.${warning}`;
+  const scope = isThread(turn.key)
+    ? "/ask, mentions and follow-ups in this thread use"
+    : "/ask, mentions and follow-ups in this channel (and its threads without a choice of their own) use";
+  return `From now on, ${scope} \`${model}\`; /search and /reason keep their own models.${warning}`;
 }
 
 /** /reset: forget this conversation. */

@@ -66,12 +66,12 @@ describe("each command", () => {
     });
   });
 
-  test("/model sets the channel's model for the next /ask, and shows it", async () => {
+  test("/model in a thread sets the thread's model for the next /ask, and shows it", async () => {
     const channel = bot.discord.addThread("model test", bot.discord.textChannel);
     const set = bot.discord.sendCommand("model", { name: "gpt-4o-mini" }, { channel });
     expect(await replyContaining(set, "gpt-4o-mini")).toMatch(/gpt-4o-mini/);
     const show = bot.discord.sendCommand("model", {}, { channel });
-    expect(await replyContaining(show, "gpt-4o-mini")).toMatch(/model is `gpt-4o-mini`/);
+    expect(await replyContaining(show, "gpt-4o-mini")).toMatch(/The chat model of this thread is `gpt-4o-mini`/);
     const ask = bot.discord.sendCommand("ask", { prompt: "which model?" }, { channel });
     await replyContaining(ask, "which model?");
     expect(lastChatRequest().model).toBe("gpt-4o-mini");

@@ -51,18 +51,60 @@ describe("model routing", () => {
     expect(harness.fake.chatRequests()).toHaveLength(0);
   });
 
-  it("follows the channel's /model choice for /ask and new mentions", async () => {
-    const set = await harness.run({ kind: "model", text: "gpt-4o-mini" });
+  it("follows the channel's /model choice for /ask, mentions and its threads", async () => {
+    const channelItself = { platform: "test", workspace: "W1", channel: "C1", thread: "C1" };
+    const set = await harness.run({ kind: "model", text: "gpt-4o-mini", key: channelItself });
+    expect(set.result?.text).toContain("in this channel");
     expect(set.result?.text).toContain("`gpt-4o-mini`");
-    const shown = await harness.run({ kind: "model", text: "" });
-    expect(shown.result?.text).toContain("This channel's chat model is `gpt-4o-mini`");
-    await harness.run({ kind: "ask", text: "one" });
+    const shown = await harness.run({ kind: "model", text: "", key: channelItself });
+    expect(shown.result?.text).toContain("The chat model of this channel is `gpt-4o-mini`");
+    await harness.run({ kind: "ask", text: "one", key: channelItself });
     await harness.run({
       kind: "mention",
       text: "two",
       key: { platform: "test", workspace: "W1", channel: "C1", thread: "T9" },
     });
     expect(harness.fake.chatRequests().map((body) => body.model)).toEqual(["gpt-4o-mini", "gpt-4o-mini"]);
+  });
+
+  it("takes /model in a thread for that thread only; the channel and its other threads keep theirs", async () => {
+    const otherThread = { platform: "test", workspace: "W1", channel: "C1", thread: "T2" };
+    const set = await harness.run({ kind: "model", text: "gpt-4o-mini" });
+    expect(set.result?.text).toContain("in this thread use `gpt-4o-mini`");
+    expect((await harness.run({ kind: "model", text: "" })).result?.text).toContain(
+      "The chat model of this thread is `gpt-4o-mini`",
+    );
+    await harness.run({ kind: "follow-up", text: "in the thread" });
+    await harness.run({ kind: "follow-up", text: "in another thread", key: otherThread });
+    expect(harness.fake.chatRequests().map((body) => body.model)).toEqual([
+      "gpt-4o-mini",
+      "openai/gpt-4.1-mini-2025-04-14",
+    ]);
+  });
+
+  it("never lets a conversation inherit the reasoning or search model for its plain turns", async () => {
+    await harness.run({ kind: "reason", text: "think hard" });
+    await harness.run({ kind: "follow-up", text: "and plainly?" });
+    await harness.run({ kind: "search", text: "latest news" });
+    await harness.run({ kind: "mention", text: "plain again" });
+    await harness.run({ kind: "ask", text: "and once more" });
+    const models = harness.fake.chatRequests().map((body) => body.model);
+    expect(models).toEqual([
+      "openai/o4-mini-2025-04-16",
+      "openai/gpt-4.1-mini-2025-04-14",
+      "gpt-4o-mini-search-preview",
+      "openai/gpt-4.1-mini-2025-04-14",
+      "openai/gpt-4.1-mini-2025-04-14",
+    ]);
+    // One conversation throughout: the last request carries every earlier exchange.
+    const lastHistory =
+      harness.fake
+        .chatRequests()
+        .at(-1)
+        ?.messages.map((message) => message.content) ?? [];
+    expect(JSON.stringify(lastHistory)).toContain("think hard");
+    expect(JSON.stringify(lastHistory)).toContain("latest news");
+    expectAllRequestsValid();
   });
 
   it("sends /reason to MODEL_REASON with the effort and a generous max_completion_tokens", async () => {
@@ -89,14 +131,6 @@ describe("model routing", () => {
     const [body] = harness.fake.chatRequests();
     expect(body?.model).toBe("gpt-4o-mini-search-preview");
     expect(Object.keys(body ?? {}).sort()).toEqual(["max_tokens", "messages", "model", "stream"]);
-    expectAllRequestsValid();
-  });
-
-  it("continues a conversation with its own model after a /reason", async () => {
-    await harness.run({ kind: "reason", text: "first" });
-    await harness.run({ kind: "follow-up", text: "and then?" });
-    const models = harness.fake.chatRequests().map((body) => body.model);
-    expect(models).toEqual(["openai/o4-mini-2025-04-16", "openai/o4-mini-2025-04-16"]);
     expectAllRequestsValid();
   });
 
