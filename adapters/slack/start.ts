@@ -104,6 +104,7 @@ export async function startSlackAdapter(options: SlackAdapterOptions): Promise<R
     // auth.test runs in init(), where a bad token fails start-up instead of every later event.
     deferInitialization: true,
   });
+  const handlers = trackListeners(app);
   app.error(async (error) => {
     logger.error({ code: error.code, err: describeSlackError(error) }, "slack listener failed");
   });
@@ -158,7 +159,12 @@ export async function startSlackAdapter(options: SlackAdapterOptions): Promise<R
   return {
     app,
     port,
-    idle: () => lifecycle.settled(),
+    async idle() {
+      // An event may still be between its delivery and its turn (claiming, posting the placeholder): wait for
+      // the listeners first, then for the answers they started.
+      await handlers.settled();
+      await lifecycle.settled();
+    },
     async stop() {
       if (socketReceiver) {
         // app.stop() returns before the socket is closed; the client's disconnect() waits for it.
@@ -189,4 +195,23 @@ function watchRateLimits(app: App, reporter: AdapterReporter): void {
     watch(client);
     await next();
   });
+}
+
+/** Counts the events whose listeners are still running, so `idle()` also covers turns not yet started. */
+function trackListeners(app: App): { settled(): Promise<void> } {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  app.use(async ({ next }) => {
+    running += 1;
+    try {
+      await next();
+    } finally {
+      running -= 1;
+      if (running === 0) for (const resolve of waiting.splice(0)) resolve();
+    }
+  });
+  return {
+    settled: () =>
+      running === 0 ? Promise.resolve() : new Promise<void>((resolve) => waiting.push(resolve)),
+  };
 }

@@ -26,16 +26,17 @@ const author = { id: "U1", displayName: "Ada", isBot: false };
 
 describe("the turn deadline", () => {
   it("stops a provider that streams past it, says so, and frees the conversation", async () => {
-    const engine = engineOn(stores, fake, { turnDeadlineMs: 1_200 });
+    // The whole answer would stream for 10 s; the deadline stops it after 3 (generous on a loaded machine).
+    const engine = engineOn(stores, fake, { turnDeadlineMs: 3_000 });
     const key = freshKey("slow-provider");
     fake.reset();
-    fake.enqueue({ text: "a".repeat(60), chunkSize: 2, chunkDelayMs: 100 });
+    fake.enqueue({ text: "a".repeat(200), chunkSize: 2, chunkDelayMs: 100 });
     const startedAtMs = Date.now();
     const outcome = await ask(engine, "take your time", key);
-    expect(Date.now() - startedAtMs).toBeLessThan(2_500);
+    expect(Date.now() - startedAtMs).toBeLessThan(8_000);
     expect(outcome.error?.error.code).toBe("turn_timeout");
     expect(outcome.error?.partialText.length).toBeGreaterThan(0);
-    expect(outcome.error?.partialText.length).toBeLessThan(60);
+    expect(outcome.error?.partialText.length).toBeLessThan(200);
     expect((await ask(engine, "quick one", key)).result?.text).toBe("Echo: Ada: quick one");
     // The timed-out exchange was not stored; the one after it was.
     expect(
