@@ -71,7 +71,9 @@ describe("each command", () => {
     const set = bot.discord.sendCommand("model", { name: "gpt-4o-mini" }, { channel });
     expect(await replyContaining(set, "gpt-4o-mini")).toMatch(/gpt-4o-mini/);
     const show = bot.discord.sendCommand("model", {}, { channel });
-    expect(await replyContaining(show, "gpt-4o-mini")).toMatch(/The chat model of this thread is `gpt-4o-mini`/);
+    expect(await replyContaining(show, "gpt-4o-mini")).toMatch(
+      /The chat model of this thread is `gpt-4o-mini`/,
+    );
     const ask = bot.discord.sendCommand("ask", { prompt: "which model?" }, { channel });
     await replyContaining(ask, "which model?");
     expect(lastChatRequest().model).toBe("gpt-4o-mini");
