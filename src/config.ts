@@ -184,12 +184,18 @@ export function withoutCredentials(value: string): string {
     .replace(/([?&](?:password|pass|pwd|secret|token)=)[^&#]*/gi, "$1***");
 }
 
-/** The process environment with `.env` (when present) filled in underneath: real variables win. */
+/**
+ * The process environment with `.env` (when present) filled in underneath: real variables win. A blank value
+ * means "not set" (`.env.example` ships blanks), so it never hides a default, the terminal's quieter one included.
+ */
 export function readEnvironment(
   processEnv: Record<string, string | undefined>,
   envFile = ".env",
 ): Record<string, string | undefined> {
   const fromFile: Record<string, string> = {};
   dotenv.config({ path: envFile, processEnv: fromFile, quiet: true });
-  return { ...fromFile, ...processEnv };
+  const merged = { ...fromFile, ...processEnv };
+  return Object.fromEntries(
+    Object.entries(merged).filter(([, value]) => value !== undefined && value.trim() !== ""),
+  );
 }

@@ -35,17 +35,27 @@ function secretForms(secret: string): string[] {
   return [...forms].filter((form) => form.length >= MIN_SCRUBBED_CHARACTERS);
 }
 
-/** A function that replaces each of the secrets' values with "[redacted]", wherever it occurs in a text. */
+/** Characters a secret value is made of: a match that continues into one of them is part of another word. */
+const WORD_CHARACTER = "[A-Za-z0-9_\\-]";
+
+/**
+ * A function that replaces each of the secrets' values with "[redacted]" wherever it stands whole in a text (not
+ * inside a longer word: a short test key "test" must not turn "attested" into "at[redacted]ed").
+ */
 export function createSecretScrubber(secrets: readonly (string | undefined)[]): (text: string) => string {
   const forms = [...new Set(secrets.flatMap((secret) => (secret ? secretForms(secret) : [])))]
     // Longest first, so a secret that contains another is replaced whole.
     .sort((left, right) => right.length - left.length);
   if (forms.length === 0) return (text) => text;
-  return (text) => {
-    let scrubbed = text;
-    for (const form of forms) scrubbed = scrubbed.replaceAll(form, REDACTED);
-    return scrubbed;
-  };
+  const whole = new RegExp(
+    forms
+      .map(
+        (form) => `(?<!${WORD_CHARACTER})${form.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?!${WORD_CHARACTER})`,
+      )
+      .join("|"),
+    "g",
+  );
+  return (text) => text.replace(whole, REDACTED);
 }
 
 /**

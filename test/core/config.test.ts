@@ -1,8 +1,10 @@
 // loadConfig: defaults, every problem reported together with the variable's name, secrets never echoed.
-import { readFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import dotenv from "dotenv";
 import { describe, expect, it } from "vitest";
-import { loadConfig, withoutCredentials } from "../../src/config.ts";
+import { loadConfig, readEnvironment, withoutCredentials } from "../../src/config.ts";
 import { ParleyError } from "../../src/errors.ts";
 
 describe("loadConfig", () => {
@@ -124,5 +126,29 @@ describe("loadConfig", () => {
     expect(config.discord.token).toBeUndefined();
     expect(config.discord.registerCommandsOnStart).toBe(false);
     expect(config.allowedModels).toHaveLength(4);
+  });
+});
+
+describe("readEnvironment", () => {
+  it("takes a blank value in .env (as .env.example ships them) as unset, so defaults still apply", () => {
+    const directory = mkdtempSync(join(tmpdir(), "parley-env-"));
+    try {
+      const envFile = join(directory, ".env");
+      copyFileSync(new URL("../../.env.example", import.meta.url), envFile);
+      // The terminal's quieter default survives the blank LOG_LEVEL= line, and so do the other defaults.
+      const config = loadConfig({ LOG_LEVEL: "warn", ...readEnvironment({ AIML_API_KEY: "k" }, envFile) });
+      expect(config.logLevel).toBe("warn");
+      expect(config.metricsPort).toBeUndefined();
+      expect(config.discord.shards).toBe(1);
+      // A blank real variable is unset too; a real value still wins over the file.
+      const environment = readEnvironment(
+        { AIML_API_KEY: "k", STORE_URL: "  ", LOG_LEVEL: "error" },
+        envFile,
+      );
+      expect(environment).not.toHaveProperty("STORE_URL", "  ");
+      expect(loadConfig({ LOG_LEVEL: "warn", ...environment }).logLevel).toBe("error");
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 });

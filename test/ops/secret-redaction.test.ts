@@ -2,6 +2,7 @@
 import { EventEmitter } from "node:events";
 import { describe, expect, test } from "vitest";
 import { loadConfig } from "../../src/config.ts";
+import { createSecretScrubber } from "../../src/logger.ts";
 import { configSecrets } from "../../src/ops/config-secrets.ts";
 import { logProcessErrors } from "../../src/ops/process-errors.ts";
 import { recordingLogger } from "./log-lines.ts";
@@ -72,5 +73,17 @@ describe("the logger", () => {
     expect(text).not.toContain(API_KEY);
     expect(text).not.toContain("xoxb-1111-2222-secretbot");
     expect(text).toContain("boom with [redacted]");
+  });
+});
+
+describe("scrubbing whole values only", () => {
+  test("a short key is hidden where it stands alone, and ordinary words that contain it stay readable", () => {
+    const scrub = createSecretScrubber(["test"]);
+    expect(scrub("the key test was refused; attested, tests and latest are words")).toBe(
+      "the key [redacted] was refused; attested, tests and latest are words",
+    );
+    expect(scrub('{"url":"https://api/?key=test&x=1","auth":"Bearer test"}')).toBe(
+      '{"url":"https://api/?key=[redacted]&x=1","auth":"Bearer [redacted]"}',
+    );
   });
 });
