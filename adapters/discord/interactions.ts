@@ -12,6 +12,7 @@ import {
 } from "discord.js";
 import { findCommand } from "../../src/commands.ts";
 import type { Logger } from "../../src/logger.ts";
+import { claimEvent } from "../../src/ops/claim-event.ts";
 import { SHUTTING_DOWN_MESSAGE, type TurnLifecycle } from "../../src/ops/turn-lifecycle.ts";
 import type { EditPacer } from "../../src/render/edit-pacer.ts";
 import { renderReply } from "../../src/render/render-reply.ts";
@@ -91,38 +92,25 @@ export function createInteractionHandler(
     }
   };
 
-  /** Whether this process answers the interaction: it claimed it, another process did, or the store is down. */
-  const claimInteraction = async (interactionId: string): Promise<"mine" | "taken" | "store_down"> => {
-    try {
-      if (await engine.claimEvent(DISCORD_PLATFORM, `interaction:${interactionId}`)) return "mine";
-      logger.debug({ interaction: interactionId }, "interaction taken by another process");
-      return "taken";
-    } catch (error) {
-      logger.warn({ error: errorForLog(error) }, "could not claim the interaction: the store is unreachable");
-      return "store_down";
-    }
-  };
-
   const answerCommand = async (interaction: CommandInteractionPayload): Promise<void> => {
     const callbackRoute = Routes.interactionCallback(interaction.id, interaction.token);
     const turn = parseCommandInteraction(interaction);
-    const refusal = !turn
-      ? "parley does not know this command."
-      : !lifecycle.accepting()
-        ? SHUTTING_DOWN_MESSAGE
-        : undefined;
     const refuse = (content: string) =>
       respond(interaction, {
         type: InteractionResponseType.ChannelMessageWithSource,
         data: { content, flags: MessageFlags.Ephemeral, allowed_mentions: NO_PINGS },
       });
-    if (!turn || refusal !== undefined) {
-      await refuse(refusal ?? "parley does not know this command.");
+    if (!turn) {
+      await refuse("parley does not know this command.");
+      return;
+    }
+    if (!lifecycle.accepting()) {
+      await refuse(SHUTTING_DOWN_MESSAGE);
       return;
     }
     // Several processes on one bot token all receive the interaction: the one that claims it answers. Without a
     // store no turn could run anyway; the asker hears why privately (Discord shows only one process's response).
-    const claim = await claimInteraction(interaction.id);
+    const claim = await claimEvent(engine, DISCORD_PLATFORM, `interaction:${interaction.id}`, logger);
     if (claim === "taken") return;
     if (claim === "store_down") {
       await refuse(STORE_DOWN_MESSAGE);

@@ -79,7 +79,8 @@ describe("two replicas on one Redis", () => {
           .logLines()
           .some(
             (line) =>
-              line.msg === "interaction taken by another process" && line.interaction === interaction.id,
+              line.msg === "event already taken by another process" &&
+              line.eventId === `interaction:${interaction.id}`,
           ),
       ),
     );
