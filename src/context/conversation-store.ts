@@ -8,7 +8,7 @@ export type { StoredMessage };
 
 /** One conversation's persisted state, as a turn sees it. */
 export interface StoredConversation {
-  /** The model of the last exchange; mentions and follow-ups continue with it. */
+  /** The model of the last exchange (a record for operators: routing follows the thread's or channel's /model). */
   model?: string;
   messages: StoredMessage[];
   updatedAtMs: number;

@@ -1,6 +1,7 @@
 // Counters that several processes can add to at once without losing updates: SQLite upserts or a Redis script.
 import type { DatabaseSync } from "node:sqlite";
 import type { RedisScriptClient } from "./redis-keys.ts";
+import { inWriteTransaction } from "./sqlite-store.ts";
 
 /** Named numbers under one key, added to atomically. */
 export interface Counters {
@@ -27,15 +28,10 @@ export function sqliteCounters(database: DatabaseSync): Counters {
   return {
     async add(key, amounts, ttlMs) {
       const now = Date.now();
-      database.exec("BEGIN IMMEDIATE");
-      try {
+      inWriteTransaction(database, () => {
         for (const [field, amount] of Object.entries(amounts))
           upsert.run(key, field, amount, now + ttlMs, now);
-        database.exec("COMMIT");
-      } catch (error) {
-        if (database.isTransaction) database.exec("ROLLBACK");
-        throw error;
-      }
+      });
       additionsSinceSweep += 1;
       if (additionsSinceSweep >= 500) {
         additionsSinceSweep = 0;

@@ -3,6 +3,7 @@ import type { DatabaseSync, StatementSync } from "node:sqlite";
 import type Keyv from "keyv";
 import type { HistoryRecord, HistoryStore, StoredMessage } from "./history.ts";
 import { type ImportedConversation, readLegacyConversation } from "./legacy-history.ts";
+import { inWriteTransaction } from "./sqlite-store.ts";
 
 /** How many writes pass between sweeps of expired conversations. */
 const WRITES_PER_EXPIRY_SWEEP = 200;
@@ -44,17 +45,9 @@ export function sqliteHistory(database: DatabaseSync, legacy: Keyv, defaultTtlMs
   };
   let writesSinceSweep = 0;
 
-  /** Runs `work` in a write transaction (BEGIN IMMEDIATE: the lock is taken up front, never upgraded midway). */
+  /** Runs `work` in a write transaction, sweeping expired conversations now and then. */
   function write<Result>(work: () => Result): Result {
-    database.exec("BEGIN IMMEDIATE");
-    let result: Result;
-    try {
-      result = work();
-      database.exec("COMMIT");
-    } catch (error) {
-      if (database.isTransaction) database.exec("ROLLBACK");
-      throw error;
-    }
+    const result = inWriteTransaction(database, work);
     writesSinceSweep += 1;
     if (writesSinceSweep >= WRITES_PER_EXPIRY_SWEEP) {
       writesSinceSweep = 0;

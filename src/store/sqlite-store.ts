@@ -8,6 +8,22 @@ import type { KeyvStoreAdapter, StoredData } from "keyv";
 /** How many writes pass between sweeps of expired rows. */
 const WRITES_PER_EXPIRY_SWEEP = 200;
 
+/**
+ * Runs `work` in a write transaction (BEGIN IMMEDIATE: the write lock is taken up front, never upgraded midway),
+ * rolling back when it throws.
+ */
+export function inWriteTransaction<Result>(database: DatabaseSync, work: () => Result): Result {
+  database.exec("BEGIN IMMEDIATE");
+  try {
+    const result = work();
+    database.exec("COMMIT");
+    return result;
+  } catch (error) {
+    if (database.isTransaction) database.exec("ROLLBACK");
+    throw error;
+  }
+}
+
 /** One SQLite file shared by every namespace's adapter. */
 export class SqliteDatabase {
   readonly database: DatabaseSync;
