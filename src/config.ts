@@ -2,6 +2,7 @@
 import dotenv from "dotenv";
 import { z } from "zod";
 import { ParleyError } from "./errors.ts";
+import { type PolicyConfig, policyConfig, policyEnvironment } from "./policy/policy-config.ts";
 
 /** Everything parley can be told through the environment. */
 export interface Config {
@@ -25,6 +26,8 @@ export interface Config {
   slack: { botToken?: string; signingSecret?: string; appToken?: string; apiUrl: string; port: number };
   /** Where /healthz and /metrics listen when Slack is not in HTTP mode; undefined: not served. */
   metricsPort?: number;
+  /** Limits, allow-lists, admins and retention (src/policy/policy-config.ts). */
+  policy: PolicyConfig;
 }
 
 /** The system prompt used when SYSTEM_PROMPT is not set. */
@@ -108,6 +111,7 @@ const environmentSchema = z.object({
       .transform(Number)
       .optional(),
   ),
+  ...policyEnvironment,
   DISCORD_SHARDS: optionalText.pipe(
     z
       .string()
@@ -166,6 +170,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       port: vars.PORT,
     },
     ...(vars.METRICS_PORT === undefined ? {} : { metricsPort: vars.METRICS_PORT }),
+    policy: policyConfig(vars),
   };
 }
 

@@ -9,6 +9,8 @@ export interface Counters {
   add(key: string, amounts: Record<string, number>, ttlMs: number): Promise<void>;
   /** The fields of `key`, or {} when it does not exist or expired. */
   read(key: string): Promise<Record<string, number>>;
+  /** Deletes the counters under each key; resolves to how many of the keys existed. */
+  remove(keys: readonly string[]): Promise<number>;
 }
 
 /** Counters in a table of the SQLite file; SQLite's own locking keeps additions from several processes whole. */
@@ -24,6 +26,7 @@ export function sqliteCounters(database: DatabaseSync): Counters {
   );
   const select = database.prepare("SELECT field, value FROM counters WHERE key = ? AND expires_at >= ?");
   const sweep = database.prepare("DELETE FROM counters WHERE expires_at < ?");
+  const removeKey = database.prepare("DELETE FROM counters WHERE key = ?");
   let additionsSinceSweep = 0;
   return {
     async add(key, amounts, ttlMs) {
@@ -42,6 +45,12 @@ export function sqliteCounters(database: DatabaseSync): Counters {
       const rows = select.all(key, Date.now()) as { field: string; value: number }[];
       return Object.fromEntries(rows.map((row) => [row.field, row.value]));
     },
+    async remove(keys) {
+      return inWriteTransaction(
+        database,
+        () => keys.filter((key) => Number(removeKey.run(key).changes) > 0).length,
+      );
+    },
   };
 }
 
@@ -51,14 +60,22 @@ for index = 2, #ARGV - 1, 2 do redis.call('HINCRBYFLOAT', KEYS[1], ARGV[index], 
 redis.call('PEXPIRE', KEYS[1], ARGV[1])
 return 1`;
 
+// KEYS: the hashes to delete.
+const REMOVE = `return redis.call('DEL', unpack(KEYS))`;
+
 /** The part of a node-redis client the counters use. */
 export interface RedisCounterClient extends RedisScriptClient {
   hGetAll(key: string): Promise<Record<string, string>>;
 }
 
+/** The Redis hash that holds the counters under `key`. */
+export function redisCounterKey(key: string): string {
+  return `parley:counters:${key}`;
+}
+
 /** Counters as Redis hashes, changed by one script so a reader never sees half an addition. */
 export function redisCounters(client: RedisCounterClient): Counters {
-  const redisKey = (key: string) => `parley:counters:${key}`;
+  const redisKey = redisCounterKey;
   return {
     async add(key, amounts, ttlMs) {
       // A script rather than MULTI: node-redis sends MULTI past its offline check and command timeout.
@@ -73,6 +90,10 @@ export function redisCounters(client: RedisCounterClient): Counters {
     async read(key) {
       const fields = await client.hGetAll(redisKey(key));
       return Object.fromEntries(Object.entries(fields).map(([field, value]) => [field, Number(value)]));
+    },
+    async remove(keys) {
+      if (keys.length === 0) return 0;
+      return Number(await client.eval(REMOVE, { keys: keys.map(redisKey), arguments: [] }));
     },
   };
 }

@@ -10,6 +10,7 @@ import { CONVERSATION_TTL_MS } from "./history.ts";
 import type { StoreOptions, Stores } from "./open-stores.ts";
 import { redisHistory } from "./redis-history.ts";
 import { redisLocks } from "./redis-locks.ts";
+import { redisQuotas } from "./redis-quotas.ts";
 
 /** Longest pause between two reconnection attempts. */
 const LONGEST_RECONNECT_PAUSE_MS = 2000;
@@ -50,6 +51,7 @@ export async function openRedis(url: string, options: StoreOptions): Promise<Sto
     history: redisHistory(bounded, namespace("history"), CONVERSATION_TTL_MS),
     settings: namespace("settings"),
     counters: redisCounters(bounded),
+    quotas: redisQuotas(bounded),
     locks: redisLocks(bounded, options.logger ?? silentLogger()),
     kind: "redis",
     async ping() {

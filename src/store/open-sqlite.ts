@@ -5,6 +5,7 @@ import { CONVERSATION_TTL_MS } from "./history.ts";
 import { inProcessLocks } from "./locks.ts";
 import type { StoreOptions, Stores } from "./open-stores.ts";
 import { sqliteHistory } from "./sqlite-history.ts";
+import { sqliteQuotas } from "./sqlite-quotas.ts";
 import { SqliteDatabase, SqliteStore } from "./sqlite-store.ts";
 
 /** Opens (creating if needed) the SQLite file at `filePath`. */
@@ -20,6 +21,8 @@ export function openSqlite(filePath: string, options: StoreOptions): Stores {
     history: sqliteHistory(sqlite.database, namespace("history"), CONVERSATION_TTL_MS),
     settings: namespace("settings"),
     counters: sqliteCounters(sqlite.database),
+    // After the counters: the quotas read their table.
+    quotas: sqliteQuotas(sqlite.database),
     // One process owns a SQLite file, so its turns need no lock beyond this process.
     locks: inProcessLocks(),
     kind: "sqlite",

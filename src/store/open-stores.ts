@@ -8,6 +8,7 @@ import type { HistoryStore } from "./history.ts";
 import type { ConversationLocks } from "./locks.ts";
 import { openRedis } from "./open-redis.ts";
 import { openSqlite } from "./open-sqlite.ts";
+import type { Quotas } from "./quotas.ts";
 
 /** Every persisted thing. Every method rejects when the store fails: a failure is never an empty value. */
 export interface Stores {
@@ -17,6 +18,8 @@ export interface Stores {
   settings: Keyv;
   /** Token and cost counters per user, channel and workspace, per day and month: atomic across processes. */
   counters: Counters;
+  /** Admissions against usage limits, a rate window and answers in flight: atomic across processes. */
+  quotas: Quotas;
   /** One lock per conversation: in-process on SQLite, shared by every process on Redis. */
   locks: ConversationLocks;
   /**
