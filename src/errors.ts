@@ -15,6 +15,12 @@ export type ParleyErrorCode =
   | "store_unavailable"
   | "conversation_busy"
   | "turn_timeout"
+  /** A usage limit (tokens, cost, rate, answers at once) is reached: refused before the provider was called. */
+  | "limit_reached"
+  /** The allow-lists (ALLOW_CHANNELS, ALLOW_USERS, ALLOW_ROLES, ALLOW_DMS) do not include this turn. */
+  | "access_denied"
+  /** A settings change by someone who is not an admin. */
+  | "not_admin"
   /** parley shut down (a deploy, a restart) while the answer was being written. */
   | "interrupted"
   | "config"

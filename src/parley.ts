@@ -30,6 +30,8 @@ export async function createParley(
     maxRetries?: number;
     /** Collect Node's process metrics into the registry (default false; `npm start` turns it on). */
     processMetrics?: boolean;
+    /** The clock of usage days and months, limits and retention (default the system clock). */
+    now?: () => Date;
   } = {},
 ): Promise<Parley> {
   const logger = options.logger ?? createLogger(config.logLevel, process.stderr, configSecrets(config));
@@ -57,6 +59,7 @@ export async function createParley(
     catalog,
     logger,
     idleTimeoutMs: options.idleTimeoutMs,
+    ...(options.now ? { now: options.now } : {}),
   });
   const operations = createOperations({
     engine,

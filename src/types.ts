@@ -20,7 +20,17 @@ export interface Author {
   id: string;
   displayName: string;
   isBot: boolean;
+  /** The author's role ids where the platform has roles (Discord guilds), for ALLOW_ROLES. */
+  roles?: readonly string[];
+  /**
+   * Whether the platform makes the author an admin here (Discord: Manage Server; Slack: workspace admin or owner).
+   * Asked only when it matters (a settings change); may look it up.
+   */
+  isPlatformAdmin?: () => Promise<boolean>;
 }
+
+/** Where a turn was written: a channel (or its thread), a direct message with the bot, or the local console. */
+export type Venue = "channel" | "direct" | "console";
 
 /** A file that came with a turn. The adapter supplies how to download it (see `AttachmentReader`). */
 export interface Attachment {
@@ -49,8 +59,12 @@ export interface Turn {
   kind: TurnKind;
   /** The main text: the prompt, query, or the command's free argument. */
   text: string;
+  /** The subcommand of a command that has them (`/settings prompt …` → "prompt"). */
+  subcommand?: string;
   /** Named command options (`model`, `effort`, `name`), as typed by the user. */
   options?: Record<string, string | undefined>;
+  /** Default "channel". The console (`npm run chat`) is the operator's own: no allow-list applies, they are admin. */
+  venue?: Venue;
   attachments?: Attachment[];
   /**
    * Where the exchange is remembered when that is only known after the answer started: a Discord mention whose
@@ -99,12 +113,20 @@ export type ReplyEvent =
   | { type: "done"; result: ReplyResult }
   | { type: "error"; error: ParleyError; partialText: string };
 
+/** Whether a turn may be answered here, by the allow-lists. */
+export type AccessVerdict = { allowed: true } | { allowed: false; message: string };
+
 /** What adapters call. Created by `createParley` (src/parley.ts). */
 export interface Engine {
   /** Answers one turn. Never throws: every failure arrives as an `error` event. */
   reply(turn: Turn): AsyncIterable<ReplyEvent>;
   /** True when parley holds a conversation under this key (a thread it answered before). */
   hasConversation(key: ConversationKey): Promise<boolean>;
+  /**
+   * Whether the allow-lists let parley answer this turn (no store involved). Adapters ask before posting anything:
+   * a refused command gets `message` privately, a refused mention or message is ignored. `reply` refuses too.
+   */
+  access(turn: Turn): AccessVerdict;
   /** Records a platform event id; false when it was recorded before (a retried delivery). */
   claimEvent(platform: string, eventId: string): Promise<boolean>;
   /** The models /ask and /model may choose, for autocomplete. */

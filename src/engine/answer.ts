@@ -7,11 +7,13 @@ import { buildChatRequest } from "../llm/build-request.ts";
 import { type CompletionEvent, runCompletion } from "../llm/complete.ts";
 import type { Logger } from "../logger.ts";
 import type { ModelCatalog } from "../models/catalog.ts";
+import type { Admission } from "../policy/limits.ts";
 import type { ConversationLease } from "../store/locks.ts";
 import { ANSWER_NOT_SAVED_NOTE, historyUnreadable } from "../store/store-errors.ts";
 import { type ConversationKey, conversationId, type ReplyEvent, type Turn } from "../types.ts";
-import type { UsageLedger } from "../usage/usage-ledger.ts";
+import { type UsageLedger, usageScopes } from "../usage/usage-ledger.ts";
 import { prepareAttachments } from "./attachments.ts";
+import type { ChannelChoices } from "./channel-settings.ts";
 import { checkPrompt, routeTurn } from "./routing.ts";
 
 /** What answering needs. */
@@ -22,8 +24,10 @@ export interface AnswerDependencies {
   conversations: ConversationStore;
   usage: UsageLedger;
   logger: Logger;
-  /** The thread's /model choice, else its channel's. */
-  chosenModel(key: ConversationKey): Promise<string | undefined>;
+  /** The settings of the turn's channel (and its thread's /model choice). */
+  channelChoices(key: ConversationKey): Promise<ChannelChoices>;
+  /** The limits check; throws a PolicyRefusal when a limit is reached. */
+  admit(turn: Turn, channel: ChannelChoices): Promise<Admission>;
   idleTimeoutMs: number;
   /** The turn's hold on its conversation; the exchange is saved only while it still holds. */
   lease?: ConversationLease;
@@ -39,9 +43,9 @@ export async function* answerTurn(turn: Turn, deps: AnswerDependencies): AsyncGe
   const prompt = checkPrompt(turn);
   // A history that cannot be read is never taken for an empty one: answering without it would mislead, and
   // saving afterwards would bury the real history under a new one.
-  const [conversation, chosenModel] = await Promise.all([
+  const [conversation, channel] = await Promise.all([
     deps.conversations.load(turn.key),
-    deps.chosenModel(turn.key),
+    deps.channelChoices(turn.key),
   ]).catch((error: unknown) => {
     throw historyUnreadable(error);
   });
@@ -49,8 +53,14 @@ export async function* answerTurn(turn: Turn, deps: AnswerDependencies): AsyncGe
     turn,
     config: deps.config,
     catalog: deps.catalog,
-    chosenModel,
+    ...(channel.chatModel ? { chosenModel: channel.chatModel } : {}),
+    channelModels: {
+      ...(channel.searchModel ? { search: channel.searchModel } : {}),
+      ...(channel.reasonModel ? { reason: channel.reasonModel } : {}),
+    },
   });
+  // Policy before the provider: a turn over a limit ends here, costing nothing.
+  await deps.admit(turn, channel);
   if (route.status) yield { type: "status", text: route.status };
 
   const modelInfo = deps.catalog.info(route.model);
@@ -70,7 +80,7 @@ export async function* answerTurn(turn: Turn, deps: AnswerDependencies): AsyncGe
   const speaker = turn.author.displayName.trim() || "Someone";
   const userContent = [`${speaker}: ${prompt}`, ...files.textBlocks].join("\n\n");
   const { messages, droppedMessages } = trimToWindow({
-    systemPrompt: deps.config.systemPrompt,
+    systemPrompt: channel.prompt ?? deps.config.systemPrompt,
     history: conversation?.messages ?? [],
     current: { role: "user", content: userContent, imageUrls: files.imageUrls },
     contextWindowTokens: modelInfo.contextWindowTokens,
@@ -113,14 +123,7 @@ export async function* answerTurn(turn: Turn, deps: AnswerDependencies): AsyncGe
     });
     if (event.usage) {
       await deps.usage
-        .record(
-          {
-            user: `${turn.key.platform}:${turn.key.workspace}:${turn.author.id}`,
-            channel: `${turn.key.platform}:${turn.key.workspace}:${turn.key.channel}`,
-            workspace: `${turn.key.platform}:${turn.key.workspace}`,
-          },
-          event.usage,
-        )
+        .record(usageScopes(turn.key, turn.author.id), event.usage)
         .catch((error: unknown) =>
           deps.logger.error({ conversation: conversationName, err: error }, "could not record usage"),
         );

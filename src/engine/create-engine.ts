@@ -6,19 +6,16 @@ import { ConversationStore } from "../context/conversation-store.ts";
 import { asParleyError, ParleyError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 import type { ModelCatalog } from "../models/catalog.ts";
+import { checkAccess } from "../policy/access.ts";
+import { type Admission, createLimitsCheck } from "../policy/limits.ts";
 import type { ConversationLease } from "../store/locks.ts";
 import type { Stores } from "../store/open-stores.ts";
 import { historyUnreadable, storeUnreachable } from "../store/store-errors.ts";
 import { conversationId, type Engine, type ReplyEvent, type Turn, type TurnKind } from "../types.ts";
 import { UsageLedger } from "../usage/usage-ledger.ts";
 import { answerTurn } from "./answer.ts";
-import {
-  ChannelSettings,
-  helpCommand,
-  modelCommand,
-  resetCommand,
-  usageCommand,
-} from "./settings-commands.ts";
+import { ChannelSettings } from "./channel-settings.ts";
+import { helpCommand, modelCommand, resetCommand, usageCommand } from "./settings-commands.ts";
 
 /** How long a platform event id is remembered for de-duplication. */
 const EVENT_MEMORY_MS = 24 * 60 * 60 * 1000;
@@ -26,6 +23,8 @@ const EVENT_MEMORY_MS = 24 * 60 * 60 * 1000;
 const TURN_DEADLINE_MS = 10 * 60 * 1000;
 /** How long a conversation's lock outlives a process that stopped renewing it (a crash). */
 const LOCK_LEASE_MS = 15_000;
+/** How much longer than the turn deadline an answer slot (LIMIT_USER_CONCURRENT) lives without being freed. */
+const SLOT_LEASE_MARGIN_MS = 60_000;
 /** Turns that read or change a conversation's history, and so take its lock. */
 const CONVERSATION_KINDS: ReadonlySet<TurnKind> = new Set([
   "ask",
@@ -63,10 +62,25 @@ export function createEngine(deps: EngineDependencies): Engine {
   const settings = new ChannelSettings(deps.stores.settings);
   const turnDeadlineMs = deps.turnDeadlineMs ?? TURN_DEADLINE_MS;
   const leaseMs = deps.lockLeaseMs ?? LOCK_LEASE_MS;
+  const limits = createLimitsCheck({
+    limits: deps.config.policy.limits,
+    quotas: deps.stores.quotas,
+    now: deps.now ?? (() => new Date()),
+    // A slot outlives any turn: only a process that died holding it leaves it to expire.
+    slotLeaseMs: turnDeadlineMs + SLOT_LEASE_MARGIN_MS,
+    onReleaseFailed: (error) =>
+      deps.logger.warn({ err: error }, "could not free an answer slot; it expires by itself"),
+  });
 
   async function* runTurn(
     turn: Turn,
-    context: { logger: Logger; lease?: ConversationLease; signal: AbortSignal },
+    context: {
+      logger: Logger;
+      lease?: ConversationLease;
+      signal: AbortSignal;
+      /** Keeps the turn's admission, so the reply frees its slot however it ends. */
+      admitted: (admission: Admission) => void;
+    },
   ): AsyncGenerator<ReplyEvent> {
     switch (turn.kind) {
       case "help":
@@ -93,7 +107,14 @@ export function createEngine(deps: EngineDependencies): Engine {
           conversations,
           usage,
           logger: context.logger,
-          chosenModel: (key) => settings.chatModel(key),
+          channelChoices: (key) => settings.read(key),
+          admit: async (admittedTurn, channel) => {
+            const admission = await limits.admit(admittedTurn, channel).catch((error: unknown) => {
+              throw error instanceof ParleyError ? error : historyUnreadable(error);
+            });
+            context.admitted(admission);
+            return admission;
+          },
           idleTimeoutMs: deps.idleTimeoutMs ?? 180_000,
           ...(context.lease ? { lease: context.lease } : {}),
           signal: context.signal,
@@ -109,6 +130,7 @@ export function createEngine(deps: EngineDependencies): Engine {
       const conversation = conversationId(received.key);
       const deadline = new AbortController();
       let lease: ConversationLease | undefined;
+      let admission: Admission | undefined;
       // The deadline also frees the conversation when the consumer stops pulling events (the generator then
       // sits at a yield, where its own `finally` cannot run).
       const timer = setTimeout(() => {
@@ -118,6 +140,7 @@ export function createEngine(deps: EngineDependencies): Engine {
           "turn deadline passed: stopped it and freed its conversation",
         );
         void lease?.release();
+        void admission?.release();
       }, turnDeadlineMs);
       timer.unref();
       let partialText = "";
@@ -125,6 +148,8 @@ export function createEngine(deps: EngineDependencies): Engine {
       try {
         const turn = commandFromMessage(received);
         command = turn.kind;
+        const access = checkAccess(turn, deps.config.policy);
+        if (!access.allowed) throw new ParleyError("access_denied", access.message);
         // Turns of one conversation run one after another (across processes on Redis), so each sees the
         // previous exchange; the lock is held until the consumer has shown the whole answer.
         if (CONVERSATION_KINDS.has(turn.kind)) {
@@ -134,7 +159,10 @@ export function createEngine(deps: EngineDependencies): Engine {
               throw error instanceof ParleyError ? error : historyUnreadable(error);
             });
         }
-        for await (const event of runTurn(turn, { logger, lease, signal: deadline.signal })) {
+        const admitted = (held: Admission) => {
+          admission = held;
+        };
+        for await (const event of runTurn(turn, { logger, lease, signal: deadline.signal, admitted })) {
           if (event.type === "text") partialText += event.delta;
           yield event;
         }
@@ -144,8 +172,11 @@ export function createEngine(deps: EngineDependencies): Engine {
         yield { type: "error", error, partialText };
       } finally {
         clearTimeout(timer);
-        await lease?.release();
+        await Promise.all([lease?.release(), admission?.release()]);
       }
+    },
+    access(turn) {
+      return checkAccess(turn, deps.config.policy);
     },
     async hasConversation(key) {
       return conversations.has(key);
@@ -181,9 +212,13 @@ function done(text: string): ReplyEvent {
   return { type: "done", result: { text, citations: [], notes: [] } };
 }
 
+/** Errors that are parley's policy at work, not failures. */
+const REFUSALS: ReadonlySet<string> = new Set(["limit_reached", "access_denied", "not_admin"]);
+
 function logFailure(logger: Logger, error: ParleyError, conversation: string, command: string): void {
   const fields = { conversation, command, code: error.code, detail: error.message };
   if (error.code === "bad_input") logger.info(fields, "turn rejected");
+  else if (REFUSALS.has(error.code)) logger.info(fields, "turn refused");
   else if (error.code === "internal") logger.error({ ...fields, err: error.cause }, "turn failed");
   else logger.warn({ ...fields, cause: String(error.cause ?? "") }, "turn failed");
 }

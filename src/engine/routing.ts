@@ -50,14 +50,16 @@ export function checkPrompt(turn: Turn): string {
 }
 
 /** Routes a model turn: ask → its model option, else the thread's or channel's /model choice, else MODEL_CHAT;
- *  mentions and follow-ups → that choice, else MODEL_CHAT; search → MODEL_SEARCH (or its fallback); reason →
- *  MODEL_REASON. The search and reasoning models serve their own turn only: a conversation never inherits them. */
+ *  mentions and follow-ups → that choice, else MODEL_CHAT; search → the channel's search model, else MODEL_SEARCH
+ *  (either falling back to a listed one); reason → the channel's reasoning model, else MODEL_REASON. The search and reasoning models serve their own turn only: a conversation never inherits them. */
 export function routeTurn(input: {
   turn: Turn;
   config: Config;
   catalog: ModelCatalog;
   /** The thread's /model choice, else its channel's. */
   chosenModel?: string;
+  /** The channel's own search and reasoning models (/settings model). */
+  channelModels?: { search?: string; reason?: string };
 }): Route {
   const { turn, config, catalog } = input;
   const notes: string[] = [];
@@ -65,15 +67,18 @@ export function routeTurn(input: {
   let reasoningEffort: ReasoningEffort | undefined;
   let status: string | undefined;
   if (turn.kind === "search") {
-    model = catalog.searchModel.id;
+    const channelSearch = input.channelModels?.search;
     status = "Searching the web…";
-    if (catalog.searchModel.replaced) {
-      notes.push(
-        `Searched with ${model} (${catalog.searchModel.replaced} is no longer offered by the provider).`,
-      );
+    if (channelSearch && catalog.isListed(channelSearch)) {
+      model = channelSearch;
+    } else {
+      model = catalog.searchModel.id;
+      const replaced = channelSearch ?? catalog.searchModel.replaced;
+      if (replaced && replaced !== model)
+        notes.push(`Searched with ${model} (${replaced} is no longer offered by the provider).`);
     }
   } else if (turn.kind === "reason") {
-    model = config.models.reason;
+    model = input.channelModels?.reason ?? config.models.reason;
     const effort = turn.options?.effort?.trim().toLowerCase() || "medium";
     if (!REASONING_EFFORTS.includes(effort as ReasoningEffort)) {
       throw badInput(

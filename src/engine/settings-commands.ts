@@ -1,49 +1,13 @@
 // The commands that answer without a model: /model, /reset, /usage and /help.
 
-import type Keyv from "keyv";
 import { COMMANDS } from "../commands.ts";
 import type { Config } from "../config.ts";
 import type { ConversationStore } from "../context/conversation-store.ts";
 import type { ModelCatalog } from "../models/catalog.ts";
-import type { ConversationKey, Turn } from "../types.ts";
+import type { Turn } from "../types.ts";
 import type { UsageLedger, UsageTotals } from "../usage/usage-ledger.ts";
+import { type ChannelSettings, isThread } from "./channel-settings.ts";
 import { resolveAllowedModel } from "./routing.ts";
-
-/** Where each channel's and each thread's /model choice lives. */
-export class ChannelSettings {
-  private readonly keyv: Keyv;
-
-  constructor(keyv: Keyv) {
-    this.keyv = keyv;
-  }
-
-  /** The chat model chosen for this conversation: its thread's /model choice, else its channel's, if any. */
-  async chatModel(key: ConversationKey): Promise<string | undefined> {
-    const [threadChoice, channelChoice] = await Promise.all([
-      isThread(key) ? this.keyv.get<string>(threadKey(key)) : undefined,
-      this.keyv.get<string>(channelKey(key)),
-    ]);
-    return threadChoice ?? channelChoice ?? undefined;
-  }
-
-  /** Sets the chat model of the thread the key names, or of its channel when it is no thread. */
-  async setChatModel(key: ConversationKey, model: string): Promise<void> {
-    await this.keyv.set(isThread(key) ? threadKey(key) : channelKey(key), model);
-  }
-}
-
-/** A conversation in a thread (its key's thread differs from its channel), not a channel's own. */
-function isThread(key: ConversationKey): boolean {
-  return key.thread !== key.channel;
-}
-
-function channelKey(key: ConversationKey): string {
-  return `model:${key.platform}:${key.workspace}:${key.channel}`;
-}
-
-function threadKey(key: ConversationKey): string {
-  return `model:${key.platform}:${key.workspace}:${key.channel}:${key.thread}`;
-}
 
 /** /model: show the chat model of this thread (or channel), or set it to an allowed one. */
 export async function modelCommand(

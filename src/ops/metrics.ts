@@ -64,6 +64,12 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Parle
     labelNames: ["platform", "code"] as const,
     registers,
   });
+  const refusals = new Counter({
+    name: "parley_refusals_total",
+    help: "Turns refused before the provider was called, by platform and what refused them (a limit, or access).",
+    labelNames: ["platform", "limit"] as const,
+    registers,
+  });
   const inFlight = new Gauge({
     name: "parley_replies_in_flight",
     help: "Replies being written right now.",
@@ -92,6 +98,7 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Parle
       if (summary.outcome === "error") {
         errors.inc({ platform: summary.platform, code: summary.errorCode ?? "unknown" });
       }
+      if (summary.refusedBy) refusals.inc({ platform: summary.platform, limit: summary.refusedBy });
     },
     rateLimited: (platform) => rateLimited.inc({ platform }),
   };

@@ -1,5 +1,6 @@
 // Wraps the engine's reply stream: notes when text first arrives and how it ended, and can cut it short.
 import { ParleyError } from "../errors.ts";
+import { PolicyRefusal } from "../policy/refusal.ts";
 import type { ReplyEvent, ReplyResult } from "../types.ts";
 
 /** Shown under the text so far when parley shuts down before an answer was finished. */
@@ -13,6 +14,8 @@ export interface StreamObservation {
   result?: ReplyResult;
   /** The ParleyError code, when the stream ended in an error (including an interruption). */
   errorCode?: string;
+  /** What refused the turn, when policy did: a limit's name, or "access" for the allow-lists. */
+  refusedBy?: string;
   /** True once `interrupt()` ended the stream. */
   interrupted: boolean;
 }
@@ -52,6 +55,8 @@ export function observeStream(source: AsyncIterable<ReplyEvent>, now: () => numb
       ended = true;
     } else if (event.type === "error") {
       observation.errorCode = event.error.code;
+      if (event.error instanceof PolicyRefusal) observation.refusedBy = event.error.limit;
+      else if (event.error.code === "access_denied") observation.refusedBy = "access";
       ended = true;
     }
   };

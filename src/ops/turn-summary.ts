@@ -12,6 +12,8 @@ export interface TurnSummary {
   outcome: "done" | "error";
   /** The ParleyError code of a failed turn, "surface_failed" when the platform refused it, or "interrupted". */
   errorCode?: string;
+  /** What refused the turn before the provider was called: a limit's name, or "access". */
+  refusedBy?: string;
   /** How many chat messages the reply left. */
   messages: number;
   /** From the turn's start to its first text (what the asker waits for). */

@@ -50,6 +50,8 @@ export async function startEngineHarness(
     fake?: FakeAimlApiOptions;
     maxRetries?: number;
     idleTimeoutMs?: number;
+    /** The core's clock (usage periods, limits, retention). */
+    now?: () => Date;
   } = {},
 ): Promise<EngineHarness> {
   const fake = await startFakeAimlApi(options.fake);
@@ -67,6 +69,7 @@ export async function startEngineHarness(
       logger: silentLogger(),
       maxRetries: options.maxRetries,
       idleTimeoutMs: options.idleTimeoutMs,
+      ...(options.now ? { now: options.now } : {}),
     });
   const parley = await start();
   const extra: Parley[] = [];

@@ -11,6 +11,7 @@ const unusedEngine: Engine = {
   reply: () => {
     throw new Error("not expected");
   },
+  access: () => ({ allowed: true }),
   hasConversation: async () => false,
   claimEvent: async () => true,
   allowedModels: () => [],
