@@ -35,7 +35,11 @@ export async function createParley(
   } = {},
 ): Promise<Parley> {
   const logger = options.logger ?? createLogger(config.logLevel, process.stderr, configSecrets(config));
-  const stores = await openStores(config.storeUrl, { logger });
+  const now = options.now;
+  const stores = await openStores(config.storeUrl, {
+    logger,
+    ...(now ? { now: () => now().getTime() } : {}),
+  });
   const client = new OpenAI({
     apiKey: config.aimlApiKey,
     baseURL: config.aimlBaseUrl,

@@ -1,5 +1,5 @@
 // Each conversation's history: one atomic append per finished exchange, and a read of its bounded recent tail.
-import { CONVERSATION_TTL_MS, type HistoryStore, type StoredMessage } from "../store/history.ts";
+import type { HistoryStore, StoredMessage } from "../store/history.ts";
 import type { ConversationLease } from "../store/locks.ts";
 import { type ConversationKey, conversationId } from "../types.ts";
 import { countMessageTokens } from "./count-tokens.ts";
@@ -22,9 +22,12 @@ export const MAX_STORED_TOKENS = 300_000;
 /** Reads and writes conversation histories; every method rejects when the store fails. */
 export class ConversationStore {
   private readonly history: HistoryStore;
+  private readonly ttlMs: number;
 
-  constructor(history: HistoryStore) {
+  /** `retentionMs`: a conversation is forgotten this long after its last turn (RETENTION_DAYS). */
+  constructor(history: HistoryStore, options: { retentionMs: number }) {
     this.history = history;
+    this.ttlMs = options.retentionMs;
   }
 
   /** The stored conversation, or undefined when parley never answered there. Rejects when the store fails. */
@@ -55,22 +58,27 @@ export class ConversationStore {
     return this.history.append(conversationId(key), messages, {
       model: exchange.model,
       maxMessages: MAX_STORED_MESSAGES,
-      ttlMs: CONVERSATION_TTL_MS,
+      ttlMs: this.ttlMs,
       ...(lease ? { fence: lease } : {}),
     });
   }
 
   /** Marks a thread as parley's as soon as its first turn starts, so follow-ups are answered even while (or
    *  after) that first answer streams or fails. Keeps any messages. */
-  async open(key: ConversationKey, model: string): Promise<void> {
-    await this.history.open(conversationId(key), model, CONVERSATION_TTL_MS);
+  async open(key: ConversationKey, model: string, startedBy?: string): Promise<void> {
+    await this.history.open(conversationId(key), model, this.ttlMs, startedBy);
+  }
+
+  /** Deletes the conversations one person (`platform:workspace:user`) started; resolves to how many. */
+  async forgetStartedBy(startedBy: string): Promise<number> {
+    return this.history.forgetStartedBy(startedBy);
   }
 
   /** Forgets a conversation's messages (/reset), keeping the thread parley's; false when there was nothing. */
   async forget(key: ConversationKey): Promise<boolean> {
     // Reading first also brings a conversation stored by an earlier release into the current layout.
     if (!(await this.has(key))) return false;
-    return this.history.clear(conversationId(key), CONVERSATION_TTL_MS);
+    return this.history.clear(conversationId(key), this.ttlMs);
   }
 }
 

@@ -69,7 +69,7 @@ export async function* answerTurn(turn: Turn, deps: AnswerDependencies): AsyncGe
     conversation
       ? undefined
       : deps.conversations
-          .open(turn.key, route.model)
+          .open(turn.key, route.model, usageScopes(turn.key, turn.author.id).user)
           .catch((error: unknown) =>
             deps.logger.error(
               { conversation: conversationName, err: error },

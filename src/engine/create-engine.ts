@@ -17,6 +17,7 @@ import { answerTurn } from "./answer.ts";
 import { ChannelSettings } from "./channel-settings.ts";
 import { helpCommand, modelCommand, resetCommand, usageCommand } from "./settings-commands.ts";
 
+const DAY_MS = 24 * 60 * 60 * 1000;
 /** How long a platform event id is remembered for de-duplication. */
 const EVENT_MEMORY_MS = 24 * 60 * 60 * 1000;
 /** Longest a turn may run, waiting for its conversation included. */
@@ -57,7 +58,9 @@ export interface EngineDependencies {
 
 /** Builds the engine. */
 export function createEngine(deps: EngineDependencies): Engine {
-  const conversations = new ConversationStore(deps.stores.history);
+  const conversations = new ConversationStore(deps.stores.history, {
+    retentionMs: deps.config.policy.retentionDays * DAY_MS,
+  });
   const usage = new UsageLedger(deps.stores.counters, deps.now);
   const settings = new ChannelSettings(deps.stores.settings);
   const turnDeadlineMs = deps.turnDeadlineMs ?? TURN_DEADLINE_MS;

@@ -1,7 +1,7 @@
 // The history primitives each backend implements: an atomic, bounded append and a read of the recent tail.
 import type { ConversationLease } from "./locks.ts";
 
-/** Conversations untouched this long are forgotten. */
+/** How long a conversation stored by an earlier release without an expiry is kept after it is read. */
 export const CONVERSATION_TTL_MS = 90 * 24 * 60 * 60 * 1000;
 
 /** A message as stored: text only, with its token count so trimming never recounts. */
@@ -43,8 +43,13 @@ export interface HistoryStore {
    * expiry. Returns false, writing nothing, when `fence` no longer holds the lock.
    */
   append(id: string, messages: readonly StoredMessage[], options: AppendOptions): Promise<boolean>;
-  /** Marks the conversation as parley's with its model, keeping any messages. */
-  open(id: string, model: string, ttlMs: number): Promise<void>;
+  /**
+   * Marks the conversation as parley's with its model, keeping any messages; `startedBy` (`platform:workspace:user`)
+   * records who started it, for `forgetStartedBy`.
+   */
+  open(id: string, model: string, ttlMs: number, startedBy?: string): Promise<void>;
   /** Drops every message and the model, keeping the conversation marked as parley's; true when it had messages. */
   clear(id: string, ttlMs: number): Promise<boolean>;
+  /** Deletes every conversation `startedBy` opened (messages and all); resolves to how many there were. */
+  forgetStartedBy(startedBy: string): Promise<number>;
 }

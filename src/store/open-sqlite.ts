@@ -18,7 +18,7 @@ export function openSqlite(filePath: string, options: StoreOptions): Stores {
       "SET value = '1', expires_at = excluded.expires_at WHERE keyv.expires_at < ?",
   );
   return {
-    history: sqliteHistory(sqlite.database, namespace("history"), CONVERSATION_TTL_MS),
+    history: sqliteHistory(sqlite.database, namespace("history"), CONVERSATION_TTL_MS, options.now),
     settings: namespace("settings"),
     counters: sqliteCounters(sqlite.database),
     // After the counters: the quotas read their table.

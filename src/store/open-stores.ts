@@ -43,6 +43,8 @@ export interface StoreOptions {
    * synchronously, blocking the whole process, so this stays short.
    */
   sqliteBusyTimeoutMs?: number;
+  /** SQLite: the clock conversations expire by (default Date.now; Redis expires keys by its own clock). */
+  now?: () => number;
   /** Redis: how long one call may wait for Redis to answer before it fails (default 2000). */
   redisCommandTimeoutMs?: number;
   /** Redis: how long one connection attempt may take (default 2000). */

@@ -2,7 +2,14 @@
 import type Keyv from "keyv";
 import type { HistoryRecord, HistoryStore, StoredMessage } from "./history.ts";
 import { readLegacyConversation } from "./legacy-history.ts";
-import { lockKey, messagesKey, metaKey, type RedisScriptClient } from "./redis-keys.ts";
+import {
+  lockKey,
+  messagesKey,
+  metaKey,
+  type RedisScriptClient,
+  STARTED_BY_PREFIX,
+  startedByKey,
+} from "./redis-keys.ts";
 
 const READ = `
 local meta = redis.call('HGETALL', KEYS[1])
@@ -20,15 +27,37 @@ redis.call('LTRIM', KEYS[3], -tonumber(ARGV[2]), -1)
 redis.call('HSET', KEYS[2], 'opened', '1', 'model', ARGV[4], 'updatedAtMs', ARGV[5])
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
 redis.call('PEXPIRE', KEYS[3], ARGV[3])
+-- The starter's index lives as long as the longest-lived of their conversations.
+local starter = redis.call('HGET', KEYS[2], 'startedBy')
+if starter then redis.call('PEXPIRE', '${STARTED_BY_PREFIX}' .. starter, ARGV[3]) end
 return 1`;
 
-// KEYS: meta, messages. ARGV: model, nowMs, ttlMs.
+// KEYS: meta, messages, the starter's index. ARGV: model, nowMs, ttlMs, startedBy ('' for nobody), id.
 const OPEN = `
 if redis.call('EXISTS', KEYS[1]) == 0 then redis.call('DEL', KEYS[2]) end
 redis.call('HSET', KEYS[1], 'opened', '1', 'model', ARGV[1], 'updatedAtMs', ARGV[2])
+if ARGV[4] ~= '' then
+  redis.call('HSET', KEYS[1], 'startedBy', ARGV[4])
+  redis.call('SADD', KEYS[3], ARGV[5])
+  redis.call('PEXPIRE', KEYS[3], ARGV[3])
+end
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
 return 1`;
+
+// KEYS: the starter's index. ARGV: startedBy. Builds each conversation's keys as redis-keys.ts does (one Redis,
+// not a cluster); a conversation someone else opened anew since is left alone.
+const FORGET_STARTED_BY = `
+local count = 0
+for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  local meta = 'parley:conversation:{' .. id .. '}'
+  if redis.call('HGET', meta, 'startedBy') == ARGV[1] then
+    count = count + 1
+    redis.call('DEL', meta, 'parley:messages:{' .. id .. '}')
+  end
+end
+redis.call('DEL', KEYS[1])
+return count`;
 
 // KEYS: meta, messages. ARGV: nowMs, ttlMs.
 const CLEAR = `
@@ -107,11 +136,16 @@ export function redisHistory(client: RedisScriptClient, legacy: Keyv, defaultTtl
       });
       return written === 1;
     },
-    async open(id, model, ttlMs) {
+    async open(id, model, ttlMs, startedBy) {
       await client.eval(OPEN, {
-        keys: [metaKey(id), messagesKey(id)],
-        arguments: [model, String(Date.now()), String(ttlMs)],
+        keys: [metaKey(id), messagesKey(id), startedByKey(startedBy ?? "nobody")],
+        arguments: [model, String(Date.now()), String(ttlMs), startedBy ?? "", id],
       });
+    },
+    async forgetStartedBy(startedBy) {
+      return Number(
+        await client.eval(FORGET_STARTED_BY, { keys: [startedByKey(startedBy)], arguments: [startedBy] }),
+      );
     },
     async clear(id, ttlMs) {
       const removed = await client.eval(CLEAR, {

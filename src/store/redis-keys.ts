@@ -19,3 +19,11 @@ export function metaKey(id: string): string {
 export function messagesKey(id: string): string {
   return `parley:messages:{${id}}`;
 }
+
+/** The ids of the conversations one person (`platform:workspace:user`) started, for forgetting them. */
+export function startedByKey(startedBy: string): string {
+  return `parley:started-by:${startedBy}`;
+}
+
+/** The prefix of `startedByKey`, for scripts that find the index from a conversation's `startedBy` field. */
+export const STARTED_BY_PREFIX = "parley:started-by:";

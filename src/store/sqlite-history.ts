@@ -8,8 +8,16 @@ import { inWriteTransaction } from "./sqlite-store.ts";
 /** How many writes pass between sweeps of expired conversations. */
 const WRITES_PER_EXPIRY_SWEEP = 200;
 
-/** Histories in tables of `database`; `legacy` holds conversations written in the single-JSON format. */
-export function sqliteHistory(database: DatabaseSync, legacy: Keyv, defaultTtlMs: number): HistoryStore {
+/**
+ * Histories in tables of `database`; `legacy` holds conversations written in the single-JSON format. `now` is the
+ * clock expiry is measured by.
+ */
+export function sqliteHistory(
+  database: DatabaseSync,
+  legacy: Keyv,
+  defaultTtlMs: number,
+  now: () => number = Date.now,
+): HistoryStore {
   database.exec(
     "CREATE TABLE IF NOT EXISTS conversations (id TEXT PRIMARY KEY, model TEXT, updated_at INTEGER NOT NULL, " +
       "expires_at INTEGER NOT NULL); " +
@@ -17,6 +25,11 @@ export function sqliteHistory(database: DatabaseSync, legacy: Keyv, defaultTtlMs
       "conversation TEXT NOT NULL, role TEXT NOT NULL, content TEXT NOT NULL, tokens INTEGER NOT NULL); " +
       "CREATE INDEX IF NOT EXISTS conversation_messages_by_conversation ON conversation_messages (conversation, seq);",
   );
+  // Files written by earlier releases lack the column of who started a conversation.
+  const columns = database.prepare("PRAGMA table_info(conversations)").all() as { name: string }[];
+  if (!columns.some((column) => column.name === "started_by"))
+    database.exec("ALTER TABLE conversations ADD COLUMN started_by TEXT");
+  database.exec("CREATE INDEX IF NOT EXISTS conversations_by_starter ON conversations (started_by)");
   const statements = {
     meta: database.prepare("SELECT model, updated_at, expires_at FROM conversations WHERE id = ?"),
     tail: database.prepare(
@@ -38,6 +51,9 @@ export function sqliteHistory(database: DatabaseSync, legacy: Keyv, defaultTtlMs
         "WHERE conversation = ? ORDER BY seq DESC LIMIT 1 OFFSET ?)",
     ),
     clearMessages: database.prepare("DELETE FROM conversation_messages WHERE conversation = ?"),
+    setStarter: database.prepare("UPDATE conversations SET started_by = ? WHERE id = ?"),
+    startedBy: database.prepare("SELECT id, expires_at FROM conversations WHERE started_by = ?"),
+    deleteConversation: database.prepare("DELETE FROM conversations WHERE id = ?"),
     sweepMessages: database.prepare(
       "DELETE FROM conversation_messages WHERE conversation IN (SELECT id FROM conversations WHERE expires_at < ?)",
     ),
@@ -52,9 +68,9 @@ export function sqliteHistory(database: DatabaseSync, legacy: Keyv, defaultTtlMs
     if (writesSinceSweep >= WRITES_PER_EXPIRY_SWEEP) {
       writesSinceSweep = 0;
       write(() => {
-        const now = Date.now();
-        statements.sweepMessages.run(now);
-        statements.sweepConversations.run(now);
+        const at = now();
+        statements.sweepMessages.run(at);
+        statements.sweepConversations.run(at);
       });
     }
     return result;
@@ -67,7 +83,7 @@ export function sqliteHistory(database: DatabaseSync, legacy: Keyv, defaultTtlMs
       const meta = statements.meta.get(id) as
         | { model: string | null; updated_at: number; expires_at: number }
         | undefined;
-      if (!meta || meta.expires_at < Date.now()) return undefined;
+      if (!meta || meta.expires_at < now()) return undefined;
       const rows = statements.tail.all(id, maxMessages) as unknown as StoredMessage[];
       return {
         ...(meta.model === null ? {} : { model: meta.model }),
@@ -80,9 +96,9 @@ export function sqliteHistory(database: DatabaseSync, legacy: Keyv, defaultTtlMs
   }
 
   /** Starts a conversation's row (dropping the messages of an expired one it replaces), inside a transaction. */
-  function touch(id: string, model: string | null, now: number, ttlMs: number): void {
-    statements.dropExpiredMessages.run(id, id, now);
-    statements.upsert.run(id, model, now, now + ttlMs);
+  function touch(id: string, model: string | null, at: number, ttlMs: number): void {
+    statements.dropExpiredMessages.run(id, id, at);
+    statements.upsert.run(id, model, at, at + ttlMs);
   }
 
   function insertAll(statement: StatementSync, id: string, messages: readonly StoredMessage[]): void {
@@ -116,21 +132,34 @@ export function sqliteHistory(database: DatabaseSync, legacy: Keyv, defaultTtlMs
     async append(id, messages, options) {
       return write(() => {
         if (options.fence && !options.fence.isHeld()) return false;
-        const now = Date.now();
-        touch(id, options.model, now, options.ttlMs);
+        touch(id, options.model, now(), options.ttlMs);
         insertAll(statements.insertMessage, id, messages);
         statements.trim.run(id, id, options.maxMessages);
         return true;
       });
     },
-    async open(id, model, ttlMs) {
-      write(() => touch(id, model, Date.now(), ttlMs));
+    async open(id, model, ttlMs, startedBy) {
+      write(() => {
+        touch(id, model, now(), ttlMs);
+        if (startedBy !== undefined) statements.setStarter.run(startedBy, id);
+      });
     },
     async clear(id, ttlMs) {
       return write(() => {
         const removed = Number(statements.clearMessages.run(id).changes);
-        touch(id, null, Date.now(), ttlMs);
+        touch(id, null, now(), ttlMs);
         return removed > 0;
+      });
+    },
+    async forgetStartedBy(startedBy) {
+      return write(() => {
+        const at = now();
+        const rows = statements.startedBy.all(startedBy) as { id: string; expires_at: number }[];
+        for (const row of rows) {
+          statements.clearMessages.run(row.id);
+          statements.deleteConversation.run(row.id);
+        }
+        return rows.filter((row) => row.expires_at >= at).length;
       });
     },
   };

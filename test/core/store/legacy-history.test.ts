@@ -68,7 +68,7 @@ describe.each(backends)("$name history written by the previous release", (backen
   it("is read, continued and forgotten like any other", async () => {
     const old = await backend.writeOld();
     const stores = await openStores(backend.url || redis.url);
-    const conversations = new ConversationStore(stores.history);
+    const conversations = new ConversationStore(stores.history, { retentionMs: 30 * 86_400_000 });
 
     expect(await conversations.load(key)).toEqual(previousRelease);
     expect(await old.check()).toBeUndefined();
