@@ -1,5 +1,5 @@
 // Reads a command's options off one line of text, for platforms that give only text (Slack, the terminal).
-import { type CommandSpec, findCommand } from "./commands.ts";
+import { type CommandSpec, findCommand, findSubcommand } from "./commands.ts";
 import type { Turn } from "./types.ts";
 
 /** Splits off the first word: [word, rest], or undefined when the text is empty. */
@@ -45,6 +45,33 @@ export function commandFromMessage(turn: Turn): Turn {
   const match = /^\/([a-z]+)(?=\s|$)/i.exec(text);
   const command = match?.[1] ? findCommand(match[1].toLowerCase()) : undefined;
   if (!match || !command) return turn;
-  const { text: rest, options } = parseCommandArguments(command, text.slice(match[0].length));
-  return { ...turn, kind: command.name, text: rest, options: { ...turn.options, ...options } };
+  const { subcommand, text: rest, options } = parseTypedArguments(command, text.slice(match[0].length));
+  return {
+    ...turn,
+    kind: command.name,
+    text: rest,
+    options: { ...turn.options, ...options },
+    ...(subcommand === undefined ? {} : { subcommand }),
+  };
+}
+
+/**
+ * A command's arguments typed on one line, its subcommand first when it has them (`/settings prompt You are…`):
+ * the subcommand's options then come off the rest as `parseCommandArguments` takes them. No first word: no
+ * subcommand; an unknown one is kept as typed, for the engine to explain.
+ */
+export function parseTypedArguments(
+  spec: CommandSpec,
+  argumentText: string,
+): { subcommand?: string; text: string; options: Record<string, string> } {
+  if (!spec.subcommands) return parseCommandArguments(spec, argumentText);
+  const split = firstWord(argumentText);
+  if (!split) return { text: "", options: {} };
+  const [word, rest] = split;
+  const subcommand = findSubcommand(spec, word.toLowerCase());
+  if (!subcommand) return { subcommand: word.toLowerCase(), text: rest, options: {} };
+  return {
+    subcommand: subcommand.name,
+    ...parseCommandArguments({ ...spec, options: subcommand.options }, rest),
+  };
 }

@@ -15,6 +15,17 @@ export interface CommandOption {
   autocompleteModels?: boolean;
   /** The free text of the command (prompt/query): Slack and the terminal take it as the rest of the line. */
   isMainText?: boolean;
+  /** Names a person (Discord shows a member picker; elsewhere a mention or a user id). */
+  isUser?: boolean;
+}
+
+/** One subcommand (`/settings prompt …`): Discord subcommands; Slack and the terminal take the first word. */
+export interface SubcommandSpec {
+  name: string;
+  description: string;
+  /** Usage line after the subcommand's name. */
+  usageHint: string;
+  options: readonly CommandOption[];
 }
 
 /** One command as users see it. */
@@ -26,11 +37,19 @@ export interface CommandSpec {
   options: readonly CommandOption[];
   /** The model role the command uses, when it calls a model. */
   modelRole?: ModelRole;
+  /** When set, the command's options are its subcommands' (the command alone runs the first). */
+  subcommands?: readonly SubcommandSpec[];
 }
 
 /** Reasoning effort values the reasoning models accept. */
 export const REASONING_EFFORTS = ["low", "medium", "high"] as const;
 export type ReasoningEffort = (typeof REASONING_EFFORTS)[number];
+
+/** The commands whose model a channel's admins can set. */
+export const SETTINGS_MODEL_COMMANDS = ["ask", "search", "reason"] as const;
+
+/** Who a channel's daily token limit applies to: each person, or the channel in all. */
+export const LIMIT_SCOPES = ["user", "channel"] as const;
 
 /** Every command, in the order /help lists them. */
 export const COMMANDS: readonly CommandSpec[] = [
@@ -103,9 +122,78 @@ export const COMMANDS: readonly CommandSpec[] = [
     usageHint: "",
     options: [],
   },
+  {
+    name: "settings",
+    description: "This channel's prompt, models and limits; admins change them",
+    usageHint: "[show | prompt | model | limit | forget] …",
+    options: [],
+    subcommands: [
+      {
+        name: "show",
+        description: "This channel's prompt, models, limits and today's use",
+        usageHint: "",
+        options: [],
+      },
+      {
+        name: "prompt",
+        description: "Set this channel's system prompt (reset: the default again)",
+        usageHint: "<text> | reset",
+        options: [
+          { name: "text", description: "The system prompt, or reset", required: true, isMainText: true },
+        ],
+      },
+      {
+        name: "model",
+        description: "Set the model a command uses in this channel (reset: the default again)",
+        usageHint: "<ask|search|reason> <model> | reset",
+        options: [
+          { name: "command", description: "Which command", required: true, choices: SETTINGS_MODEL_COMMANDS },
+          {
+            name: "model",
+            description: "A model, or reset",
+            required: true,
+            isMainText: true,
+            autocompleteModels: true,
+          },
+        ],
+      },
+      {
+        name: "limit",
+        description: "Set this channel's daily token limit per person or in all (reset: the default)",
+        usageHint: "<user|channel> <tokens per day> | reset",
+        options: [
+          {
+            name: "scope",
+            description: "Per person, or the whole channel",
+            required: true,
+            choices: LIMIT_SCOPES,
+          },
+          {
+            name: "tokens",
+            description: "Tokens per day (0: no limit), or reset",
+            required: true,
+            isMainText: true,
+          },
+        ],
+      },
+      {
+        name: "forget",
+        description: "Delete a person's usage records and the conversations they started here",
+        usageHint: "<user>",
+        options: [
+          { name: "user", description: "Who to forget", required: true, isMainText: true, isUser: true },
+        ],
+      },
+    ],
+  },
 ];
 
 /** Finds a command by name, or undefined. */
 export function findCommand(name: string): CommandSpec | undefined {
   return COMMANDS.find((command) => command.name === name);
+}
+
+/** A command's subcommand by name, or undefined. */
+export function findSubcommand(spec: CommandSpec, name: string): SubcommandSpec | undefined {
+  return spec.subcommands?.find((subcommand) => subcommand.name === name);
 }

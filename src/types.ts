@@ -47,7 +47,7 @@ export interface Attachment {
 export type AttachmentReader = (attachment: Attachment, maxBytes: number) => Promise<Uint8Array>;
 
 /** The command names of the registry. */
-export type CommandName = "ask" | "search" | "reason" | "model" | "reset" | "usage" | "help";
+export type CommandName = "ask" | "search" | "reason" | "model" | "reset" | "usage" | "help" | "settings";
 
 /** What started a turn: a slash command, a mention of the bot, or a message continuing its thread. */
 export type TurnKind = CommandName | "mention" | "follow-up";

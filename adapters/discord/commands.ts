@@ -1,6 +1,8 @@
 // Derives Discord's slash command definitions and model autocomplete from parley's one command registry.
 import {
   type APIApplicationCommandStringOption,
+  type APIApplicationCommandSubcommandOption,
+  type APIApplicationCommandUserOption,
   ApplicationCommandOptionType,
   ApplicationCommandType,
   ApplicationIntegrationType,
@@ -26,11 +28,37 @@ export function discordCommands(commands: readonly CommandSpec[] = COMMANDS): Di
     description: command.description,
     integration_types: [ApplicationIntegrationType.GuildInstall],
     contexts: [InteractionContextType.Guild, InteractionContextType.BotDM],
-    // Discord wants required options before optional ones; the registry may list them in any order.
-    options: [...command.options]
-      .sort((first, second) => Number(second.required) - Number(first.required))
-      .map(stringOption),
+    // No default_member_permissions: /settings stays visible to ADMIN_USERS and to people who only look.
+    options: command.subcommands
+      ? command.subcommands.map(
+          (subcommand): APIApplicationCommandSubcommandOption => ({
+            type: ApplicationCommandOptionType.Subcommand,
+            name: subcommand.name,
+            description: subcommand.description,
+            options: discordOptions(subcommand.options),
+          }),
+        )
+      : discordOptions(command.options),
   }));
+}
+
+/** Registry options as Discord options, required ones first (Discord wants them so; the registry may not). */
+function discordOptions(
+  options: readonly CommandOption[],
+): (APIApplicationCommandStringOption | APIApplicationCommandUserOption)[] {
+  return [...options]
+    .sort((first, second) => Number(second.required) - Number(first.required))
+    .map((option) => (option.isUser ? userOption(option) : stringOption(option)));
+}
+
+/** A registry option naming a person, as Discord's member picker. */
+function userOption(option: CommandOption): APIApplicationCommandUserOption {
+  return {
+    type: ApplicationCommandOptionType.User,
+    name: option.name,
+    description: option.description,
+    required: option.required,
+  };
 }
 
 /** One registry option as a Discord string option: autocompleted, a fixed menu, or free text. */

@@ -10,7 +10,7 @@ import {
   Routes,
   SnowflakeUtil,
 } from "discord.js";
-import { findCommand } from "../../src/commands.ts";
+import { findCommand, findSubcommand } from "../../src/commands.ts";
 import type { Logger } from "../../src/logger.ts";
 import { claimEvent } from "../../src/ops/claim-event.ts";
 import { SHUTTING_DOWN_MESSAGE, type TurnLifecycle } from "../../src/ops/turn-lifecycle.ts";
@@ -34,7 +34,7 @@ import type { CommandInteractionPayload } from "./payloads.ts";
 export const INTERACTION_TOKEN_LIFETIME_MS = 15 * 60_000 - 30_000;
 
 /** Commands whose answers only the user who asked sees. */
-const PRIVATE_COMMANDS: ReadonlySet<string> = new Set(["help", "usage"]);
+const PRIVATE_COMMANDS: ReadonlySet<string> = new Set(["help", "usage", "settings"]);
 
 /** What the interaction handler needs. */
 export interface InteractionHandlerOptions {
@@ -59,9 +59,12 @@ export function createInteractionHandler(
 
   const answerAutocomplete = async (interaction: CommandInteractionPayload): Promise<void> => {
     const focused = focusedOption(interaction);
-    const option = findCommand(interaction.data.name)?.options.find(
-      (candidate) => candidate.name === focused?.name,
-    );
+    const command = findCommand(interaction.data.name);
+    const declared =
+      command && focused?.subcommand
+        ? findSubcommand(command, focused.subcommand)?.options
+        : command?.options;
+    const option = declared?.find((candidate) => candidate.name === focused?.name);
     const choices =
       focused && option?.autocompleteModels ? modelChoices(engine.allowedModels(), focused.typed) : [];
     await respond(interaction, {
@@ -116,7 +119,8 @@ export function createInteractionHandler(
       await refuse(STORE_DOWN_MESSAGE);
       return;
     }
-    const ephemeral = PRIVATE_COMMANDS.has(turn.kind);
+    // Outside the allow-lists the engine only refuses: privately, so the channel sees nothing.
+    const ephemeral = PRIVATE_COMMANDS.has(turn.kind) || !engine.access(turn).allowed;
     // Discord shows "The application did not respond" unless this reaches it within 3 s: only the claim (one store
     // round trip, bounded by the store's command timeout) goes before it.
     const deferred = rest.post(callbackRoute, {

@@ -95,6 +95,8 @@ export function createMessageHandler(
     const channel = message.guild_id ? await options.resolveChannel(message.channel_id) : undefined;
     const plan = planMessage(message, { botUserId, ...(channel ? { channel } : {}) });
     if (plan.action === "ignore") return;
+    // Outside the allow-lists a message is left alone: no reply, no claim.
+    if (!engine.access(plan.turn).allowed) return;
     if (plan.action === "answer-if-conversation" && !(await engine.hasConversation(plan.turn.key))) return;
     // Two parley processes on one bot token (a rolling deploy) both receive the message: one answers.
     if (!(await claimToAnswer(engine, DISCORD_PLATFORM, message.id, options.logger))) return;

@@ -1,10 +1,11 @@
 // Pure translation of Discord's JSON (slash commands and messages) into parley's Turn: no I/O, fixtures in tests.
-import { ChannelType, MessageType } from "discord.js";
-import { findCommand } from "../../src/commands.ts";
+import { ApplicationCommandOptionType, ChannelType, MessageType, PermissionFlagsBits } from "discord.js";
+import { type CommandSpec, findCommand, findSubcommand, type SubcommandSpec } from "../../src/commands.ts";
 import type { Attachment, Author, ConversationKey, Turn } from "../../src/types.ts";
 import type {
   ChannelFacts,
   CommandInteractionPayload,
+  CommandOptionPayload,
   MemberPayload,
   MessagePayload,
   UserPayload,
@@ -55,13 +56,26 @@ export function conversationKey(
   };
 }
 
+/** Administrator and Manage Server: either lets a member change parley's settings. */
+const ADMIN_PERMISSIONS = PermissionFlagsBits.Administrator | PermissionFlagsBits.ManageGuild;
+
 /** The author of an interaction or message: the guild nickname wins over the global name and username. */
 export function authorOf(user: UserPayload, member?: MemberPayload): Author {
+  const permissions = member?.permissions;
   return {
     id: user.id,
     displayName: member?.nick || user.global_name || user.username,
     isBot: user.bot === true,
+    ...(member?.roles ? { roles: member.roles } : {}),
+    // Interactions carry the member's permissions; messages do not (ADMIN_USERS still counts there).
+    ...(permissions === undefined ? {} : { isPlatformAdmin: async () => hasAdminPermission(permissions) }),
   };
+}
+
+/** True when a permission bit set (Discord's decimal string) holds Administrator or Manage Server. */
+export function hasAdminPermission(permissions: string): boolean {
+  if (!/^\d+$/.test(permissions)) return false;
+  return (BigInt(permissions) & ADMIN_PERMISSIONS) !== 0n;
 }
 
 /** The turn a slash command asks for, or undefined when the command is not parley's or has no user. */
@@ -70,13 +84,15 @@ export function parseCommandInteraction(interaction: CommandInteractionPayload):
   const user = interaction.member?.user ?? interaction.user;
   const channelId = interaction.channel?.id ?? interaction.channel_id;
   if (!spec || !user || !channelId) return undefined;
+  const { subcommand, given } = chosenSubcommand(spec, interaction.data.options ?? []);
+  const declared = subcommand?.options ?? spec.options;
   const values = new Map<string, string>();
-  for (const option of interaction.data.options ?? []) {
+  for (const option of given) {
     if (option.value !== undefined) values.set(option.name, String(option.value));
   }
-  const mainOption = spec.options.find((option) => option.isMainText);
+  const mainOption = declared.find((option) => option.isMainText);
   const options: Record<string, string | undefined> = {};
-  for (const option of spec.options) {
+  for (const option of declared) {
     if (option !== mainOption && values.has(option.name)) options[option.name] = values.get(option.name);
   }
   const channel = interaction.channel;
@@ -87,16 +103,36 @@ export function parseCommandInteraction(interaction: CommandInteractionPayload):
     author: authorOf(user, interaction.member),
     kind: spec.name,
     text: (mainOption ? values.get(mainOption.name) : undefined)?.trim() ?? "",
+    ...(subcommand ? { subcommand: subcommand.name } : {}),
     ...(Object.keys(options).length > 0 ? { options } : {}),
+    ...(interaction.guild_id === undefined ? { venue: "direct" as const } : {}),
   };
+}
+
+/** The subcommand an interaction chose (Discord nests its options inside it), or the command's own options. */
+function chosenSubcommand(
+  spec: CommandSpec,
+  given: CommandOptionPayload[],
+): { subcommand?: SubcommandSpec; given: CommandOptionPayload[] } {
+  if (!spec.subcommands) return { given };
+  const chosen = given.find((option) => option.type === ApplicationCommandOptionType.Subcommand);
+  const subcommand = chosen ? findSubcommand(spec, chosen.name) : undefined;
+  return subcommand ? { subcommand, given: chosen?.options ?? [] } : { given: [] };
 }
 
 /** The option being typed in an autocomplete interaction, with what has been typed so far. */
 export function focusedOption(
   interaction: CommandInteractionPayload,
-): { name: string; typed: string } | undefined {
-  const option = interaction.data.options?.find((candidate) => candidate.focused);
-  return option ? { name: option.name, typed: String(option.value ?? "") } : undefined;
+): { name: string; typed: string; subcommand?: string } | undefined {
+  const given = interaction.data.options ?? [];
+  const chosen = given.find((option) => option.type === ApplicationCommandOptionType.Subcommand);
+  const option = (chosen?.options ?? given).find((candidate) => candidate.focused);
+  if (!option) return undefined;
+  return {
+    name: option.name,
+    typed: String(option.value ?? ""),
+    ...(chosen ? { subcommand: chosen.name } : {}),
+  };
 }
 
 /** What to do with one message. */
@@ -138,7 +174,11 @@ export function planMessage(message: MessagePayload, context: MessageContext): M
     ...(attachments.length > 0 ? { attachments } : {}),
   });
   if (message.guild_id === undefined) {
-    return { action: "answer", turn: turnFor("mention", conversationKey(undefined, message.channel_id)) };
+    const turn: Turn = {
+      ...turnFor("mention", conversationKey(undefined, message.channel_id)),
+      venue: "direct",
+    };
+    return { action: "answer", turn };
   }
 
   const channel = context.channel;

@@ -12,6 +12,10 @@ export interface UserPayload {
 export interface MemberPayload {
   nick?: string | null;
   user?: UserPayload;
+  /** The member's role ids in the guild. */
+  roles?: string[];
+  /** Interactions only: the member's permissions in the channel, a decimal bit set. */
+  permissions?: string;
 }
 
 /** One option value of a slash command or autocomplete interaction. */

@@ -30,8 +30,20 @@ export function createParleyAssistant(deps: SlackHandlerDependencies): Assistant
     userMessage: async ({ body, context, client, setStatus, setTitle }) => {
       const message = parseMessageEnvelope(body, context.botUserId);
       if (message === undefined || message.threadTs === undefined || !answerer.accepting()) return;
-      if (!(await claimMessage(engine, message, logger))) return;
       const key = slackKey(message.teamId, message.channel, message.threadTs);
+      const turnOf = (displayName: string) =>
+        messageTurn({
+          message,
+          key,
+          kind: "mention",
+          displayName,
+          botUserId: context.botUserId,
+          readAttachment: deps.readAttachment,
+          isPlatformAdmin: () => deps.adminStatus(client, message.userId),
+        });
+      // Outside the allow-lists (ALLOW_DMS, ALLOW_USERS) the message is left alone.
+      if (!engine.access(turnOf(message.userId)).allowed) return;
+      if (!(await claimMessage(engine, message, logger))) return;
       const plain = slackTextToPlain(message.text, context.botUserId);
       // Beside the answer, not before it: the status shows while the model works, the title names the thread.
       void setStatus(THINKING_STATUS).catch(warn("status"));
@@ -40,14 +52,7 @@ export function createParleyAssistant(deps: SlackHandlerDependencies): Assistant
         void setTitle(shorten(plain, SLACK_THREAD_TITLE_MAX_CHARACTERS)).catch(warn("title"));
       }
       const displayName = message.displayName ?? (await deps.displayName(client, message.userId));
-      const turn = messageTurn({
-        message,
-        key,
-        kind: "mention",
-        displayName,
-        botUserId: context.botUserId,
-        readAttachment: deps.readAttachment,
-      });
+      const turn = turnOf(displayName);
       answerer.answer(turn, (turnLogger) =>
         createSlackSurface({
           client,

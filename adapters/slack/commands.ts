@@ -32,9 +32,12 @@ export function registerCommandListeners(app: App, deps: SlackHandlerDependencie
         });
         return;
       }
-      if (!answersInChannel(command)) {
-        const key = slackKey(command.teamId, command.channel, command.threadTs ?? command.channel);
-        answerer.answer(commandTurn(command, key), () => createPrivateSurface(respond));
+      const isPlatformAdmin = () => deps.adminStatus(client, command.userId);
+      const privateKey = slackKey(command.teamId, command.channel, command.threadTs ?? command.channel);
+      const privateTurn = commandTurn(command, privateKey, isPlatformAdmin);
+      // Outside the allow-lists the engine only refuses: privately, before anything is posted in the channel.
+      if (!answersInChannel(command) || !deps.engine.access(privateTurn).allowed) {
+        answerer.answer(privateTurn, () => createPrivateSurface(respond));
         return;
       }
       // The answer starts a thread (or continues the one the command came from); its key needs the root's ts.
@@ -65,7 +68,10 @@ export function registerCommandListeners(app: App, deps: SlackHandlerDependencie
             await respond({ response_type: "ephemeral", text: `:warning: ${text}` });
           },
         });
-      answerer.answer(commandTurn(command, slackKey(command.teamId, command.channel, thread)), makeSurface);
+      answerer.answer(
+        commandTurn(command, slackKey(command.teamId, command.channel, thread), isPlatformAdmin),
+        makeSurface,
+      );
     });
   }
 }

@@ -2,6 +2,7 @@
 import type { Logger } from "../../src/logger.ts";
 import type { EditPacer } from "../../src/render/edit-pacer.ts";
 import type { AttachmentReader, Engine } from "../../src/types.ts";
+import type { AdminStatusLookup } from "./admin-status.ts";
 import type { Answerer } from "./answer.ts";
 import type { DisplayNameLookup } from "./user-names.ts";
 
@@ -11,6 +12,8 @@ export interface SlackHandlerDependencies {
   logger: Logger;
   answerer: Answerer;
   displayName: DisplayNameLookup;
+  /** Whether a user is a workspace admin or owner (asked only for settings changes). */
+  adminStatus: AdminStatusLookup;
   readAttachment: AttachmentReader;
   /** Least time between two edits of one message. */
   editIntervalMs: number;

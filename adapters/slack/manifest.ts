@@ -1,5 +1,5 @@
 // The Slack app manifest, derived from the command registry: scopes, events, slash commands, assistant settings.
-import { COMMANDS } from "../../src/commands.ts";
+import { COMMANDS, type CommandSpec } from "../../src/commands.ts";
 import { SUGGESTED_PROMPTS } from "./suggested-prompts.ts";
 
 /** The app's name in Slack (its bot user's display name too). */
@@ -39,13 +39,21 @@ interface ManifestSlashCommand {
   should_escape: boolean;
 }
 
+/** True when some option of the command (or of a subcommand) names a person. */
+function namesPeople(spec: CommandSpec): boolean {
+  return [...spec.options, ...(spec.subcommands ?? []).flatMap((subcommand) => subcommand.options)].some(
+    (option) => option.isUser === true,
+  );
+}
+
 /** The manifest for Socket Mode (for HTTP mode, set the request URLs to https://<host>/slack/events). */
 export function buildSlackManifest() {
   const slashCommands: ManifestSlashCommand[] = COMMANDS.map((spec) => ({
     command: `/${spec.name}`,
     description: spec.description,
     ...(spec.usageHint === "" ? {} : { usage_hint: spec.usageHint }),
-    should_escape: false,
+    // Escaped, a mention arrives with the person's id (`<@U1|ann>`): /settings forget needs it.
+    should_escape: namesPeople(spec),
   }));
   return {
     display_information: {

@@ -32,6 +32,18 @@ export function registerMessageListeners(app: App, deps: SlackHandlerDependencie
     if (message === undefined) return;
     const route = routeMessage(message, botUserId);
     if (route.action === "ignore" || !answerer.accepting()) return;
+    const turnOf = (displayName: string) =>
+      messageTurn({
+        message,
+        key: route.key,
+        kind: route.action === "answer" ? "mention" : "follow-up",
+        displayName,
+        botUserId,
+        readAttachment: deps.readAttachment,
+        isPlatformAdmin: () => deps.adminStatus(args.client, message.userId),
+      });
+    // Outside the allow-lists a message is left alone: no reply, no claim.
+    if (!engine.access(turnOf(message.userId)).allowed) return;
     if (route.action === "answer-if-known" && !(await engine.hasConversation(route.key))) return;
     if (!(await claimMessage(engine, message, logger))) {
       logger.debug({ eventId: message.eventId }, "slack message already answered");
@@ -41,14 +53,7 @@ export function registerMessageListeners(app: App, deps: SlackHandlerDependencie
     const target = { channel: message.channel, threadTs: route.replyThreadTs };
     const placeholder = postPlaceholder(args.client, target, logger);
     const displayName = message.displayName ?? (await deps.displayName(args.client, message.userId));
-    const turn = messageTurn({
-      message,
-      key: route.key,
-      kind: route.action === "answer" ? "mention" : "follow-up",
-      displayName,
-      botUserId,
-      readAttachment: deps.readAttachment,
-    });
+    const turn = turnOf(displayName);
     answerer.answer(turn, (turnLogger) =>
       createSlackSurface({
         client: args.client,

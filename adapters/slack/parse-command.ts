@@ -1,12 +1,14 @@
 // Parses slash-command payloads; options come off the text as the registry declares them (src/command-arguments.ts).
-import { parseCommandArguments } from "../../src/command-arguments.ts";
-import { type CommandSpec, findCommand } from "../../src/commands.ts";
+import { parseTypedArguments } from "../../src/command-arguments.ts";
+import { type CommandSpec, findCommand, findSubcommand } from "../../src/commands.ts";
 import { slackTextToPlain } from "./incoming-text.ts";
 import { isRecord, stringField } from "./json-fields.ts";
 
 /** A slash command as parley needs it. */
 export interface SlackCommand {
   spec: CommandSpec;
+  /** The subcommand (the first word) of a command that has them. */
+  subcommand?: string;
   /** The command's main text (prompt, query, model name), options taken off the front. */
   text: string;
   options: Record<string, string>;
@@ -29,11 +31,17 @@ export function parseSlashCommand(payload: unknown): SlackCommand | undefined {
   const channel = stringField(payload, "channel_id");
   const userId = stringField(payload, "user_id");
   if (!spec || !teamId || !channel || !userId) return undefined;
-  const typed = typeof payload.text === "string" ? slackTextToPlain(payload.text) : "";
-  const { text, options } = parseCommandArguments(spec, typed);
+  const raw = typeof payload.text === "string" ? payload.text : "";
+  const { subcommand, text, options } = parseTypedArguments(spec, slackTextToPlain(raw));
+  const mainOption = (subcommand ? findSubcommand(spec, subcommand)?.options : spec.options)?.find(
+    (option) => option.isMainText,
+  );
+  // A mention names a person by id (`<@U1|ann>`), which the plain text turns into "@ann": keep the id.
+  const mentioned = mainOption?.isUser ? /<@([UW][A-Z0-9]+)(?:\|[^>]*)?>/.exec(raw)?.[1] : undefined;
   return {
     spec,
-    text,
+    ...(subcommand === undefined ? {} : { subcommand }),
+    text: mentioned ?? text,
     options,
     teamId,
     channel,

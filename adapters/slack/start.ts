@@ -9,6 +9,7 @@ import { type AdapterReporter, UNREPORTED } from "../../src/ops/operations.ts";
 import { createTurnLifecycle, type TurnLifecycle } from "../../src/ops/turn-lifecycle.ts";
 import { type BudgetRate, createEditPacer } from "../../src/render/edit-pacer.ts";
 import type { Engine } from "../../src/types.ts";
+import { createAdminStatus } from "./admin-status.ts";
 import { createAnswerer } from "./answer.ts";
 import { createParleyAssistant } from "./assistant.ts";
 import { createBoltLogger } from "./bolt-logger.ts";
@@ -125,6 +126,7 @@ export async function startSlackAdapter(options: SlackAdapterOptions): Promise<R
     logger,
     answerer,
     displayName: createDisplayNames(logger),
+    adminStatus: createAdminStatus(),
     editIntervalMs: options.editIntervalMs ?? SLACK_EDIT_INTERVAL_MS,
     editPacer: createEditPacer(options.editBudget ?? SLACK_UPDATE_BUDGET),
     readAttachment: createSlackFileReader({ botToken, apiUrl, ...fetchOption }),

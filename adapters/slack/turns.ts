@@ -4,7 +4,7 @@ import { escapeSlackText, shorten } from "./format.ts";
 import { slackTextToPlain } from "./incoming-text.ts";
 import { SLACK_HEADER_MAX_CHARACTERS } from "./limits.ts";
 import type { SlackCommand } from "./parse-command.ts";
-import type { SlackMessage } from "./parse-event.ts";
+import { isDirectMessage, type SlackMessage } from "./parse-event.ts";
 
 /** The turn of a person's message. */
 export function messageTurn(input: {
@@ -14,12 +14,20 @@ export function messageTurn(input: {
   displayName: string;
   botUserId: string | undefined;
   readAttachment: AttachmentReader;
+  /** Asks Slack whether the author is a workspace admin or owner. */
+  isPlatformAdmin?: () => Promise<boolean>;
 }): Turn {
   const { message } = input;
   return {
     key: input.key,
-    author: { id: message.userId, displayName: input.displayName, isBot: false },
+    author: {
+      id: message.userId,
+      displayName: input.displayName,
+      isBot: false,
+      ...(input.isPlatformAdmin ? { isPlatformAdmin: input.isPlatformAdmin } : {}),
+    },
     kind: input.kind,
+    ...(isDirectMessage(message) ? { venue: "direct" as const } : {}),
     text: slackTextToPlain(message.text, input.botUserId),
     ...(message.attachments.length > 0
       ? { attachments: message.attachments, readAttachment: input.readAttachment }
@@ -27,14 +35,26 @@ export function messageTurn(input: {
   };
 }
 
-/** The turn of a slash command, answered under `key`. */
-export function commandTurn(command: SlackCommand, key: ConversationKey): Turn {
+/** The turn of a slash command, answered under `key`; `isPlatformAdmin` asks Slack about the author's role. */
+export function commandTurn(
+  command: SlackCommand,
+  key: ConversationKey,
+  isPlatformAdmin?: () => Promise<boolean>,
+): Turn {
   return {
     key,
-    author: { id: command.userId, displayName: command.userName, isBot: false },
+    author: {
+      id: command.userId,
+      displayName: command.userName,
+      isBot: false,
+      ...(isPlatformAdmin ? { isPlatformAdmin } : {}),
+    },
     kind: command.spec.name,
     text: command.text,
     options: command.options,
+    ...(command.subcommand === undefined ? {} : { subcommand: command.subcommand }),
+    // Direct-message channels are the ones whose ids start with D.
+    ...(command.channel.startsWith("D") ? { venue: "direct" as const } : {}),
   };
 }
 

@@ -1,5 +1,5 @@
 // Turns one line typed in the terminal into a Turn: plain text asks, "/command args" runs a command.
-import { parseCommandArguments } from "../../src/command-arguments.ts";
+import { parseTypedArguments } from "../../src/command-arguments.ts";
 import { findCommand } from "../../src/commands.ts";
 import type { Author, ConversationKey, Turn } from "../../src/types.ts";
 
@@ -20,12 +20,12 @@ export function parseLine(line: string, author: Author): ParsedLine {
   if (!text) return { empty: true };
   if (text === "/quit" || text === "/exit") return { quit: true };
   if (!text.startsWith("/")) {
-    return { turn: { key: TERMINAL_CONVERSATION, author, kind: "mention", text } };
+    return { turn: { key: TERMINAL_CONVERSATION, author, kind: "mention", text, venue: "console" } };
   }
   const name = text.slice(1).split(/\s+/, 1)[0] ?? "";
   const command = findCommand(name.toLowerCase());
   if (!command) return { problem: `Unknown command /${name}. Type /help for the list.` };
-  const parsed = parseCommandArguments(command, text.slice(1 + name.length));
+  const parsed = parseTypedArguments(command, text.slice(1 + name.length));
   return {
     turn: {
       key: TERMINAL_CONVERSATION,
@@ -33,6 +33,9 @@ export function parseLine(line: string, author: Author): ParsedLine {
       kind: command.name,
       text: parsed.text,
       options: parsed.options,
+      ...(parsed.subcommand === undefined ? {} : { subcommand: parsed.subcommand }),
+      // The person at the console runs parley: no allow-list applies, and they are its admin.
+      venue: "console",
     },
   };
 }

@@ -7,7 +7,7 @@ import { asParleyError, ParleyError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 import type { ModelCatalog } from "../models/catalog.ts";
 import { checkAccess } from "../policy/access.ts";
-import { type Admission, createLimitsCheck } from "../policy/limits.ts";
+import { type Admission, createLimitsCheck, effectiveLimits } from "../policy/limits.ts";
 import type { ConversationLease } from "../store/locks.ts";
 import type { Stores } from "../store/open-stores.ts";
 import { historyUnreadable, storeUnreachable } from "../store/store-errors.ts";
@@ -15,6 +15,7 @@ import { conversationId, type Engine, type ReplyEvent, type Turn, type TurnKind 
 import { UsageLedger } from "../usage/usage-ledger.ts";
 import { answerTurn } from "./answer.ts";
 import { ChannelSettings } from "./channel-settings.ts";
+import { settingsCommand } from "./channel-settings-command.ts";
 import { helpCommand, modelCommand, resetCommand, usageCommand } from "./settings-commands.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -86,8 +87,24 @@ export function createEngine(deps: EngineDependencies): Engine {
     },
   ): AsyncGenerator<ReplyEvent> {
     switch (turn.kind) {
-      case "help":
-        yield done(helpCommand(deps.config));
+      case "help": {
+        const channel = await storeCommand(() => settings.read(turn.key));
+        yield done(helpCommand(deps.config, deps.catalog, channel));
+        return;
+      }
+      case "settings":
+        yield done(
+          await storeCommand(() =>
+            settingsCommand(turn, {
+              config: deps.config,
+              settings,
+              catalog: deps.catalog,
+              usage,
+              conversations,
+              logger: context.logger,
+            }),
+          ),
+        );
         return;
       case "model":
         yield done(
@@ -97,7 +114,15 @@ export function createEngine(deps: EngineDependencies): Engine {
         );
         return;
       case "usage":
-        yield done(await storeCommand(() => usageCommand(turn, usage)));
+        yield done(
+          await storeCommand(async () =>
+            usageCommand(
+              turn,
+              usage,
+              effectiveLimits(deps.config.policy.limits, await settings.read(turn.key)),
+            ),
+          ),
+        );
         return;
       case "reset":
         yield done(await storeCommand(() => resetCommand(turn, conversations)));
@@ -194,7 +219,7 @@ export function createEngine(deps: EngineDependencies): Engine {
 }
 
 /** Runs a command that reads or writes the store; a store failure becomes one clear sentence. */
-async function storeCommand(command: () => Promise<string>): Promise<string> {
+async function storeCommand<Result>(command: () => Promise<Result>): Promise<Result> {
   try {
     return await command();
   } catch (error) {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "../../src/config.ts";
-import { silentLogger } from "../../src/logger.ts";
+import { type Logger, silentLogger } from "../../src/logger.ts";
 import { createParley, type Parley } from "../../src/parley.ts";
 import type { ConversationKey, ReplyEvent, ReplyResult, Turn, TurnKind } from "../../src/types.ts";
 import { type FakeAimlApi, type FakeAimlApiOptions, startFakeAimlApi } from "./fake-aimlapi.ts";
@@ -52,6 +52,8 @@ export async function startEngineHarness(
     idleTimeoutMs?: number;
     /** The core's clock (usage periods, limits, retention). */
     now?: () => Date;
+    /** Where the core logs (default nowhere). */
+    logger?: Logger;
   } = {},
 ): Promise<EngineHarness> {
   const fake = await startFakeAimlApi(options.fake);
@@ -66,7 +68,7 @@ export async function startEngineHarness(
   });
   const start = () =>
     createParley(config, {
-      logger: silentLogger(),
+      logger: options.logger ?? silentLogger(),
       maxRetries: options.maxRetries,
       idleTimeoutMs: options.idleTimeoutMs,
       ...(options.now ? { now: options.now } : {}),

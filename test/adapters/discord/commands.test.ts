@@ -18,6 +18,7 @@ test("every registry command is defined, with Discord's name and length rules", 
     "reset",
     "usage",
     "help",
+    "settings",
   ]);
   for (const command of commands) {
     expect(command.name).toMatch(/^[a-z0-9_-]{1,32}$/);
@@ -54,6 +55,32 @@ test("options map to autocomplete, fixed choices or free text", () => {
   });
   expect(byName.get("model")?.[0]).toMatchObject({ name: "name", autocomplete: true, required: false });
   expect(byName.get("help")).toEqual([]);
+});
+
+test("/settings is subcommands, visible to everyone, with a member picker for forget", () => {
+  const settings = discordCommands().find((command) => command.name === "settings");
+  expect(settings).toBeDefined();
+  expect(settings).not.toHaveProperty("default_member_permissions");
+  expect(settings?.options?.map((option) => [option.type, option.name])).toEqual([
+    [1, "show"],
+    [1, "prompt"],
+    [1, "model"],
+    [1, "limit"],
+    [1, "forget"],
+  ]);
+  const subcommand = (name: string) =>
+    (settings?.options ?? []).find((option) => option.name === name) as { options?: unknown[] } | undefined;
+  expect(subcommand("model")?.options).toEqual([
+    expect.objectContaining({
+      type: 3,
+      name: "command",
+      choices: expect.arrayContaining([{ name: "search", value: "search" }]),
+    }),
+    expect.objectContaining({ type: 3, name: "model", autocomplete: true, required: true }),
+  ]);
+  expect(subcommand("forget")?.options).toEqual([
+    { type: 6, name: "user", description: "Who to forget", required: true },
+  ]);
 });
 
 test("a registry change shows up in the definitions", () => {

@@ -66,7 +66,7 @@ describe("the register script", () => {
     const { code, output } = await run({ DISCORD_TOKEN: discord.token, DISCORD_GUILD_ID: discord.guildId });
     expect(code).toBe(0);
     expect(output).toContain(
-      `Registered 7 commands for application ${discord.applicationId} in guild ${discord.guildId}`,
+      `Registered 8 commands for application ${discord.applicationId} in guild ${discord.guildId}`,
     );
     expect(output).toContain("/ask, /search, /reason, /model, /reset, /usage, /help");
     expect(output).not.toContain(discord.token);
