@@ -139,9 +139,9 @@ export function guildPayload(
 }
 
 /** A guild member for a user (interactions and guild messages carry one). */
-function memberPayload(nick: string | null): Record<string, unknown> {
+function memberPayload(nick: string | null, roles: string[] = []): Record<string, unknown> {
   return {
-    roles: [],
+    roles,
     joined_at: new Date().toISOString(),
     deaf: false,
     mute: false,
@@ -161,6 +161,8 @@ export interface UserMessageInput {
   mentions: FakeUser[];
   /** The message this one replies to. */
   replyTo?: FakeMessage;
+  /** The author's role ids in the guild (default none). */
+  roles?: string[];
   /** Author of the message replied to (for `referenced_message`). */
   replyToAuthor?: FakeUser;
   attachments: { id: string; filename: string; url: string; content_type: string; size: number }[];
@@ -189,7 +191,7 @@ export function userMessagePayload(id: string, input: UserMessageInput): Record<
   };
   if (guildId) {
     payload.guild_id = guildId;
-    payload.member = memberPayload(input.nick ?? null);
+    payload.member = memberPayload(input.nick ?? null, input.roles);
   }
   if (input.replyTo) {
     payload.message_reference = {
@@ -244,9 +246,28 @@ export interface InteractionInput {
   applicationId: string;
   type: 2 | 4;
   command: string;
-  options: { name: string; value: string; focused?: boolean }[];
+  options: { name: string; value: string; focused?: boolean; type?: number }[];
   channel: FakeChannel;
   user: FakeUser;
+  /** The subcommand the options belong to (Discord nests them inside it). */
+  subcommand?: string;
+  /** The member's permissions in the channel (default MEMBER_PERMISSIONS: no Manage Server). */
+  permissions?: string;
+  /** The member's role ids. */
+  roles?: string[];
+}
+
+/** An ordinary member's permissions in a channel: everything a member usually has, Manage Server not included. */
+export const MEMBER_PERMISSIONS = "2248473465835073";
+/** MEMBER_PERMISSIONS plus Manage Server. */
+export const MANAGE_SERVER_PERMISSIONS = String(BigInt(MEMBER_PERMISSIONS) | (1n << 5n));
+
+/** The options as Discord sends them: inside the subcommand when there is one. */
+function nestedInSubcommand(
+  subcommand: string | undefined,
+  options: Record<string, unknown>[],
+): Record<string, unknown>[] {
+  return subcommand === undefined ? options : [{ name: subcommand, type: 1, options }];
 }
 
 /** INTERACTION_CREATE's interaction. */
@@ -263,7 +284,11 @@ export function interactionPayload(input: InteractionInput): Record<string, unkn
     ...(guildId
       ? {
           guild_id: guildId,
-          member: { ...memberPayload(null), user: input.user, permissions: "2248473465835073" },
+          member: {
+            ...memberPayload(null, input.roles),
+            user: input.user,
+            permissions: input.permissions ?? MEMBER_PERMISSIONS,
+          },
         }
       : { user: input.user }),
     app_permissions: "2248473465835073",
@@ -276,12 +301,15 @@ export function interactionPayload(input: InteractionInput): Record<string, unkn
       id: `${input.command}-command-id`,
       name: input.command,
       type: 1,
-      options: input.options.map((option) => ({
-        name: option.name,
-        type: 3,
-        value: option.value,
-        ...(option.focused ? { focused: true } : {}),
-      })),
+      options: nestedInSubcommand(
+        input.subcommand,
+        input.options.map((option) => ({
+          name: option.name,
+          type: option.type ?? 3,
+          value: option.value,
+          ...(option.focused ? { focused: true } : {}),
+        })),
+      ),
     },
   };
 }

@@ -58,6 +58,8 @@ export interface SendMessageInput {
   attachments?: { filename: string; contentType: string; data: string | Uint8Array }[];
   /** Deliver to this gateway session only (in identify order); default: every connected session. */
   toSession?: number;
+  /** The author's role ids in the guild. */
+  roles?: string[];
 }
 
 /** A running fake Discord. */
@@ -85,11 +87,21 @@ export interface FakeDiscord {
   dmChannel(): FakeChannel;
   /** Another guild with a text channel, its id chosen so that its events go to shard `[id, count]`. */
   addGuild(shard: [shardId: number, shardCount: number]): { guildId: string; textChannel: FakeChannel };
-  /** Runs a slash command as a user; options by name. */
+  /**
+   * Runs a slash command as a user; options by name (a `userOptions` name is sent as a user option). `subcommand`
+   * nests the options in it; `permissions` and `roles` are the member's (default: an ordinary member).
+   */
   sendCommand(
     command: string,
     options?: Record<string, string>,
-    where?: { channel?: FakeChannel; user?: FakeUser },
+    where?: {
+      channel?: FakeChannel;
+      user?: FakeUser;
+      subcommand?: string;
+      permissions?: string;
+      roles?: string[];
+      userOptions?: string[];
+    },
   ): FakeInteraction;
   /** Types into an autocompleted option. */
   sendAutocomplete(
@@ -185,9 +197,10 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   const dispatchInteraction = (
     type: 2 | 4,
     command: string,
-    values: { name: string; value: string; focused?: boolean }[],
+    values: { name: string; value: string; focused?: boolean; type?: number }[],
     channel: FakeChannel,
     user: FakeUser,
+    member: { subcommand?: string; permissions?: string; roles?: string[] } = {},
   ): FakeInteraction => {
     const interaction: FakeInteraction = {
       id: snowflake(),
@@ -210,6 +223,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
         options: values,
         channel,
         user,
+        ...member,
       }),
     );
     const timer = setTimeout(() => {
@@ -273,8 +287,23 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       return { guildId: id, textChannel: channel };
     },
     sendCommand(command, options = {}, where = {}) {
-      const values = Object.entries(options).map(([name, value]) => ({ name, value }));
-      return dispatchInteraction(2, command, values, where.channel ?? textChannel, where.user ?? users.alice);
+      const values = Object.entries(options).map(([name, value]) => ({
+        name,
+        value,
+        ...(where.userOptions?.includes(name) ? { type: 6 } : {}),
+      }));
+      return dispatchInteraction(
+        2,
+        command,
+        values,
+        where.channel ?? textChannel,
+        where.user ?? users.alice,
+        {
+          ...(where.subcommand ? { subcommand: where.subcommand } : {}),
+          ...(where.permissions ? { permissions: where.permissions } : {}),
+          ...(where.roles ? { roles: where.roles } : {}),
+        },
+      );
     },
     sendAutocomplete(command, focused, channel = textChannel) {
       return dispatchInteraction(4, command, [{ ...focused, focused: true }], channel, users.alice);
@@ -298,6 +327,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
             replyToAuthor && !mentioned.includes(replyToAuthor) ? [...mentioned, replyToAuthor] : mentioned,
           ...(input.replyTo ? { replyTo: input.replyTo, replyToAuthor: bot } : {}),
           attachments: files,
+          ...(input.roles ? { roles: input.roles } : {}),
         }),
         input.toSession,
       );
