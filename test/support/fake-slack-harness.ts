@@ -38,10 +38,21 @@ export interface SlackHarness {
  * workspace's chat.update budget, the same for the fake and for parley (default Tier 3, 50 a minute).
  */
 export async function startSlackHarness(
-  options: { socketMode?: boolean; realPacing?: boolean; updateRate?: FakeSlackRate } = {},
+  options: {
+    socketMode?: boolean;
+    realPacing?: boolean;
+    updateRate?: FakeSlackRate;
+    /** Extra variables (limits, allow-lists…). */
+    env?: Record<string, string>;
+    /** Users the fake's users.info calls workspace admins. */
+    workspaceAdmins?: string[];
+  } = {},
 ): Promise<SlackHarness> {
   const updateRate = options.updateRate ?? TIER_3_RATE;
-  const slack = await startFakeSlack({ updateRate });
+  const slack = await startFakeSlack({
+    updateRate,
+    ...(options.workspaceAdmins ? { workspaceAdmins: options.workspaceAdmins } : {}),
+  });
   const provider = await startFakeAimlApi();
   const directory = mkdtempSync(join(tmpdir(), "parley-slack-"));
   const config = loadConfig({
@@ -54,6 +65,7 @@ export async function startSlackHarness(
     ...(options.socketMode ? { SLACK_APP_TOKEN: TEST_APP_TOKEN } : {}),
     PORT: "3000",
     LOG_LEVEL: "silent",
+    ...options.env,
   });
   const logger = silentLogger();
   const parley = await createParley(config, { logger, maxRetries: 0 });

@@ -47,6 +47,8 @@ export interface ResponseUrlPost {
 export interface FakeSlackOptions {
   /** chat.update calls per workspace before the fake answers HTTP 429 (default Tier 3: 50 a minute). */
   updateRate?: FakeSlackRate;
+  /** Users users.info calls workspace admins (`is_admin`); default none. */
+  workspaceAdmins?: string[];
 }
 
 /** A running fake Slack. */
@@ -179,6 +181,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
             name: id.toLowerCase(),
             real_name: `Real ${id}`,
             profile: { display_name: `Person ${id}` },
+            is_admin: options.workspaceAdmins?.includes(id) === true,
+            is_owner: false,
           },
         };
       }
