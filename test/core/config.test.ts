@@ -121,6 +121,18 @@ describe("loadConfig", () => {
       "SLACK_API_URL",
       "PORT",
       "METRICS_PORT",
+      "LIMIT_USER_DAILY_TOKENS",
+      "LIMIT_CHANNEL_DAILY_TOKENS",
+      "LIMIT_WORKSPACE_DAILY_TOKENS",
+      "LIMIT_WORKSPACE_MONTHLY_USD",
+      "LIMIT_USER_TURNS_PER_MINUTE",
+      "LIMIT_USER_CONCURRENT",
+      "ALLOW_CHANNELS",
+      "ALLOW_USERS",
+      "ALLOW_ROLES",
+      "ALLOW_DMS",
+      "ADMIN_USERS",
+      "RETENTION_DAYS",
     ]);
     const config = loadConfig({ ...example, AIML_API_KEY: "k" });
     expect(config.discord.token).toBeUndefined();
