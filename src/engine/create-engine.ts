@@ -18,6 +18,7 @@ import { ChannelSettings } from "./channel-settings.ts";
 import { settingsCommand } from "./channel-settings-command.ts";
 import { helpCommand, modelCommand, resetCommand, usageCommand } from "./settings-commands.ts";
 
+/** One day: RETENTION_DAYS is counted in these. */
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** How long a platform event id is remembered for de-duplication. */
 const EVENT_MEMORY_MS = 24 * 60 * 60 * 1000;
@@ -88,8 +89,13 @@ export function createEngine(deps: EngineDependencies): Engine {
   ): AsyncGenerator<ReplyEvent> {
     switch (turn.kind) {
       case "help": {
-        const channel = await storeCommand(() => settings.read(turn.key));
-        yield done(helpCommand(deps.config, deps.catalog, channel));
+        // Help is what people reach for when something is wrong: it answers without the store too.
+        const channel = await settings.read(turn.key).catch((error: unknown) => {
+          context.logger.warn({ err: error }, "could not read the channel's settings for /help");
+          return undefined;
+        });
+        const unread = "\n(This channel's own settings could not be read right now.)";
+        yield done(`${helpCommand(deps.config, deps.catalog, channel ?? {})}${channel ? "" : unread}`);
         return;
       }
       case "settings":

@@ -203,3 +203,15 @@ describe("/settings show, /help", () => {
     );
   });
 });
+
+describe("/help without the store", () => {
+  it("still answers, with the defaults and a note that the channel's settings could not be read", async () => {
+    harness = await startEngineHarness();
+    await harness.parley.close();
+    const help = await harness.run({ kind: "help" });
+    expect(help.result?.text).toContain("Models here: /ask `openai/gpt-4.1-mini-2025-04-14` (the default)");
+    expect(help.result?.text).toContain("(This channel's own settings could not be read right now.)");
+    const show = await harness.run({ kind: "settings" });
+    expect(show.error?.error.code).toBe("store_unavailable");
+  });
+});
