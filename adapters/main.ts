@@ -22,18 +22,10 @@ interface Running {
 let scrub = (text: string): string => text;
 
 async function main(): Promise<void> {
-  const config = loadConfig(readEnvironment(process.env));
+  // Every problem at once, the missing platform included: one round of fixing, not one per variable.
+  const config = loadConfig(readEnvironment(process.env), { requirePlatform: true });
   const secrets = configSecrets(config);
   scrub = createSecretScrubber(secrets);
-  if (!config.discord.token && !config.slack.botToken) {
-    process.stderr.write(
-      "No chat platform is configured. Set DISCORD_TOKEN for Discord, or SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET " +
-        "(HTTP mode) or SLACK_APP_TOKEN (Socket Mode) for Slack — in the environment or in .env. " +
-        "To try parley without a platform, run `npm run chat`.\n",
-    );
-    process.exitCode = 1;
-    return;
-  }
   const logger = createLogger(config.logLevel, process.stderr, secrets);
   logProcessErrors(logger);
 

@@ -1,6 +1,7 @@
 // Reads and validates the whole environment once; the only place that looks at variables.
 import dotenv from "dotenv";
 import { z } from "zod";
+import { platformProblems } from "./config-platforms.ts";
 import { ParleyError } from "./errors.ts";
 
 /** Everything parley can be told through the environment. */
@@ -71,7 +72,9 @@ const integer = (fallback: number, min: number, max: number) =>
   );
 
 const environmentSchema = z.object({
-  AIML_API_KEY: optionalText.pipe(z.string({ message: "required: the API key from aimlapi.com" })),
+  AIML_API_KEY: optionalText.pipe(
+    z.string({ message: "required: your API key from https://aimlapi.com/app/keys" }),
+  ),
   AIML_BASE_URL: httpUrl("https://api.aimlapi.com/v1"),
   STORE_URL: optionalText.pipe(
     z
@@ -122,18 +125,31 @@ const environmentSchema = z.object({
   ),
 });
 
+/** How loadConfig judges the environment. */
+export interface LoadConfigOptions {
+  /** `npm start`: at least one chat platform must be configured, with all it needs (the terminal needs none). */
+  requirePlatform?: boolean;
+}
+
 /** Validates the environment, reporting every problem at once with the variable's name. */
-export function loadConfig(env: Record<string, string | undefined>): Config {
+export function loadConfig(env: Record<string, string | undefined>, options: LoadConfigOptions = {}): Config {
   const parsed = environmentSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
-      const name = String(issue.path[0] ?? "environment");
-      const value = env[name];
-      // Never echo secrets back; other values help the admin spot the typo.
-      const shown = value && !/TOKEN|KEY|SECRET/.test(name) ? `, got "${withoutCredentials(value)}"` : "";
-      return `${name}: ${issue.message}${shown}`;
-    });
-    throw new ParleyError("config", `Configuration problems:\n${problems.join("\n")}`);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0] ?? "environment");
+        const value = env[name];
+        // Never echo secrets back; other values help the admin spot the typo.
+        const shown =
+          value && !/(TOKEN|KEY|SECRET)$/.test(name) ? `, got "${withoutCredentials(value)}"` : "";
+        return `${name}: ${issue.message}${shown}`;
+      });
+  if (options.requirePlatform) problems.push(...platformProblems(env));
+  if (!parsed.success || problems.length > 0) {
+    throw new ParleyError(
+      "config",
+      `Configuration problems (set these in the environment or in .env; .env.example describes each):\n${problems.join("\n")}`,
+    );
   }
   const vars = parsed.data;
   const models = { chat: vars.MODEL_CHAT, search: vars.MODEL_SEARCH, reason: vars.MODEL_REASON };

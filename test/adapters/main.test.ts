@@ -38,8 +38,8 @@ describe("npm start", () => {
   it("without platform credentials, exits and names the variables to set", async () => {
     const { child, output } = startMain({ AIML_API_KEY: "test-key" });
     expect(await exitCode(child)).toBe(1);
-    expect(output()).toContain("DISCORD_TOKEN");
-    expect(output()).toContain("SLACK_BOT_TOKEN");
+    expect(output()).toContain("DISCORD_TOKEN or SLACK_BOT_TOKEN: no chat platform is configured.");
+    expect(output()).toContain("SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode)");
     expect(output()).toContain("npm run chat");
   });
 

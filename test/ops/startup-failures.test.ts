@@ -1,0 +1,89 @@
+// `npm start` when it cannot start: one sentence naming the setting to fix and what was tried, exit code 1, no
+// stack trace, and no secret or URL password anywhere in what it printed.
+import { readFileSync } from "node:fs";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { type FakeAimlApi, startFakeAimlApi } from "../support/fake-aimlapi.ts";
+import { exitCode, startMain } from "./main-process.ts";
+
+const API_KEY = "aiml-startup-secret-0123456789";
+const SLACK_BOT_TOKEN = "xoxb-startup-secret-bot-1234";
+const SLACK_APP_TOKEN = "xapp-startup-secret-app-5678";
+
+let provider: FakeAimlApi;
+beforeAll(async () => {
+  provider = await startFakeAimlApi();
+});
+afterAll(async () => {
+  await provider.close();
+});
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** The secret values in an environment: tokens, keys, secrets, and the password of every URL. */
+function secretsOf(env: Record<string, string>): string[] {
+  return Object.entries(env).flatMap(([name, value]) => {
+    const secrets = /(TOKEN|KEY|SECRET)$/.test(name) && value.trim() ? [value] : [];
+    try {
+      const password = new URL(value).password;
+      if (password) secrets.push(password, decodeURIComponent(password));
+    } catch {
+      // Not a URL.
+    }
+    return secrets;
+  });
+}
+
+/**
+ * Runs `npm start` with `env` (and `files` in its folder) until it exits; checks the exit code, and that no secret
+ * and no stack trace was printed. Resolves with everything it printed.
+ */
+async function failedStartOutput(
+  env: Record<string, string>,
+  files: Record<string, string> = {},
+): Promise<string> {
+  const { child, output } = startMain(env, cleanups, files);
+  expect(await exitCode(child)).toBe(1);
+  const printed = output();
+  for (const secret of secretsOf(env)) expect(printed).not.toContain(secret);
+  expect(printed).not.toMatch(/^\s+at /m);
+  return printed;
+}
+
+const base = () => ({ AIML_API_KEY: API_KEY, AIML_BASE_URL: provider.url, STORE_URL: "sqlite://:memory:" });
+
+describe("npm start reports configuration problems in one round", () => {
+  it("with a .env copied from .env.example as is, names the API key and the missing platform together", async () => {
+    const example = readFileSync(new URL("../../.env.example", import.meta.url), "utf8");
+    expect(await failedStartOutput({}, { ".env": example })).toBe(
+      "Configuration problems (set these in the environment or in .env; .env.example describes each):\n" +
+        "AIML_API_KEY: required: your API key from https://aimlapi.com/app/keys\n" +
+        "DISCORD_TOKEN or SLACK_BOT_TOKEN: no chat platform is configured. Set DISCORD_TOKEN for Discord, or " +
+        "SLACK_BOT_TOKEN with SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode) for Slack. To try " +
+        "parley without a platform, run `npm run chat`.\n",
+    );
+  });
+
+  it("lists every problem, one line per setting, without echoing a token or a URL password", async () => {
+    const env = {
+      ...base(),
+      STORE_URL: "postgres://admin:pg-startup-secret@db.internal/parley",
+      DISCORD_API_URL: "ftp://proxy-user:proxy-startup-secret@proxy.example/api",
+      MAX_OUTPUT_TOKENS: "lots",
+      // The two Slack tokens swapped, a classic.
+      SLACK_BOT_TOKEN: SLACK_APP_TOKEN,
+      SLACK_APP_TOKEN: SLACK_BOT_TOKEN,
+    };
+    const printed = await failedStartOutput(env);
+    expect(printed.trimEnd().split("\n")).toEqual([
+      "Configuration problems (set these in the environment or in .env; .env.example describes each):",
+      'STORE_URL: expected sqlite://<file> or redis://host:port, got "postgres://***@db.internal/parley"',
+      'MAX_OUTPUT_TOKENS: expected a whole number from 16 to 100000, got "lots"',
+      'DISCORD_API_URL: expected an http(s):// URL, got "ftp://***@proxy.example/api"',
+      "SLACK_BOT_TOKEN: expected the Bot User OAuth Token, which starts with xoxb- (OAuth & Permissions)",
+      "SLACK_APP_TOKEN: expected an app-level token, which starts with xapp- (Basic Information → App-Level Tokens)",
+    ]);
+    for (const secret of ["admin", "proxy-user"]) expect(printed).not.toContain(secret);
+  });
+});
