@@ -3,9 +3,11 @@
 import { readFileSync } from "node:fs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type FakeAimlApi, startFakeAimlApi } from "../support/fake-aimlapi.ts";
+import { freePort } from "../support/redis-server.ts";
 import { exitCode, startMain } from "./main-process.ts";
 
 const API_KEY = "aiml-startup-secret-0123456789";
+const DISCORD_TOKEN = "discord-startup-secret.token-42";
 const SLACK_BOT_TOKEN = "xoxb-startup-secret-bot-1234";
 const SLACK_APP_TOKEN = "xapp-startup-secret-app-5678";
 
@@ -51,6 +53,11 @@ async function failedStartOutput(
   return printed;
 }
 
+/** As failedStartOutput, resolving with the last line printed: the sentence that says why. */
+async function failedStart(env: Record<string, string>): Promise<string> {
+  return (await failedStartOutput(env)).trimEnd().split("\n").at(-1) ?? "";
+}
+
 const base = () => ({ AIML_API_KEY: API_KEY, AIML_BASE_URL: provider.url, STORE_URL: "sqlite://:memory:" });
 
 describe("npm start reports configuration problems in one round", () => {
@@ -86,4 +93,25 @@ describe("npm start reports configuration problems in one round", () => {
     ]);
     for (const secret of ["admin", "proxy-user"]) expect(printed).not.toContain(secret);
   });
+});
+
+describe("npm start names STORE_URL when the store cannot be used", () => {
+  it("Redis unreachable: gives up within 10 s, showing the URL without its password", async () => {
+    // How long this machine takes to load parley and fail at once, so the wait for Redis can be told apart.
+    const loadedAt = Date.now();
+    await failedStart({ ...base(), DISCORD_TOKEN, STORE_URL: "postgres://nowhere" });
+    const loadingMs = Date.now() - loadedAt;
+    const closed = await freePort();
+    const startedAt = Date.now();
+    const line = await failedStart({
+      ...base(),
+      DISCORD_TOKEN,
+      STORE_URL: `redis://parley:redis-startup-secret@127.0.0.1:${closed}`,
+    });
+    expect(Date.now() - startedAt - loadingMs).toBeLessThan(12_000);
+    expect(line).toBe(
+      `STORE_URL: could not connect to Redis at redis://***@127.0.0.1:${closed} within 10 s (connection refused): ` +
+        "check that Redis is running there, or correct STORE_URL",
+    );
+  }, 40_000);
 });
