@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type FakeAimlApi, startFakeAimlApi } from "../support/fake-aimlapi.ts";
+import { startFakeDiscord } from "../support/fake-discord.ts";
 import { freePort } from "../support/redis-server.ts";
 import { exitCode, startMain } from "./main-process.ts";
 
@@ -10,6 +11,7 @@ const API_KEY = "aiml-startup-secret-0123456789";
 const DISCORD_TOKEN = "discord-startup-secret.token-42";
 const SLACK_BOT_TOKEN = "xoxb-startup-secret-bot-1234";
 const SLACK_APP_TOKEN = "xapp-startup-secret-app-5678";
+const TOKEN_HINT = "check the bot token in the Developer Portal (your application → Bot → Reset Token)";
 
 let provider: FakeAimlApi;
 beforeAll(async () => {
@@ -92,6 +94,62 @@ describe("npm start reports configuration problems in one round", () => {
       "SLACK_APP_TOKEN: expected an app-level token, which starts with xapp- (Basic Information → App-Level Tokens)",
     ]);
     for (const secret of ["admin", "proxy-user"]) expect(printed).not.toContain(secret);
+  });
+});
+
+describe("npm start names the setting when Discord cannot be used", () => {
+  it("Discord unreachable: names DISCORD_API_URL and the refused connection", async () => {
+    const closed = await freePort();
+    const line = await failedStart({
+      ...base(),
+      DISCORD_TOKEN,
+      DISCORD_API_URL: `http://127.0.0.1:${closed}/api`,
+    });
+    expect(line).toBe(
+      `Could not reach Discord at http://127.0.0.1:${closed}/api (connection refused): check the network or ` +
+        "DISCORD_API_URL",
+    );
+  });
+
+  it("token rejected: Discord's 401 at GET /users/@me names DISCORD_TOKEN", async () => {
+    const discord = await startFakeDiscord({ token: "the-token-discord-knows" });
+    cleanups.push(() => discord.close());
+    const line = await failedStart({ ...base(), DISCORD_TOKEN, DISCORD_API_URL: discord.apiUrl });
+    expect(line).toBe(`Discord rejected DISCORD_TOKEN (401 at GET /users/@me): ${TOKEN_HINT}`);
+    // Nothing was tried with a token Discord had refused.
+    expect(discord.gateway.identifies).toEqual([]);
+  });
+
+  it("token rejected by the gateway (close code 4004) names DISCORD_TOKEN", async () => {
+    const discord = await startFakeDiscord({ token: DISCORD_TOKEN });
+    cleanups.push(() => discord.close());
+    discord.gateway.refuseIdentify(4004, "Authentication failed.");
+    const line = await failedStart({ ...base(), DISCORD_TOKEN, DISCORD_API_URL: discord.apiUrl });
+    expect(line).toBe(
+      `Discord rejected DISCORD_TOKEN (gateway closed with 4004 Authentication failed): ${TOKEN_HINT}`,
+    );
+  });
+
+  it("the Message Content intent not turned on (close code 4014) says where to turn it on", async () => {
+    const discord = await startFakeDiscord({ token: DISCORD_TOKEN });
+    cleanups.push(() => discord.close());
+    discord.gateway.refuseIdentify(4014, "Disallowed intent(s).");
+    const line = await failedStart({ ...base(), DISCORD_TOKEN, DISCORD_API_URL: discord.apiUrl });
+    expect(line).toBe(
+      "Discord refused the Message Content intent parley needs (gateway closed with 4014 Disallowed intents): " +
+        "turn on Message Content Intent in the Developer Portal (your application → Bot), then start again",
+    );
+  });
+
+  it("gateway unreachable: names the address that was tried instead of retrying for ever", async () => {
+    const closed = await freePort();
+    const discord = await startFakeDiscord({ token: DISCORD_TOKEN, gatewayUrl: `ws://127.0.0.1:${closed}` });
+    cleanups.push(() => discord.close());
+    const line = await failedStart({ ...base(), DISCORD_TOKEN, DISCORD_API_URL: discord.apiUrl });
+    expect(line).toBe(
+      `Could not reach Discord's gateway at ws://127.0.0.1:${closed} (3 connection attempts failed): check the ` +
+        "network and any proxy or firewall that blocks WebSockets; the address comes from DISCORD_API_URL",
+    );
   });
 });
 

@@ -43,7 +43,7 @@ export function answerRest(
       return {
         status: 200,
         body: {
-          url: world.gateway.url,
+          url: world.gatewayUrl ?? world.gateway.url,
           shards: world.gateway.recommendedShards,
           session_start_limit: {
             total: 1000,

@@ -21,6 +21,8 @@ export interface FakeDiscordWorld {
   /** How long an interaction may wait for its first response (Discord: 3 s). */
   interactionDeadlineMs: number;
   gateway: FakeGateway;
+  /** The gateway address GET /gateway/bot hands out, when not the fake's own (an unreachable one, say). */
+  gatewayUrl?: string;
   /** Refusals a test asked for ("METHOD template"), each answered once instead of the route. */
   injectedFailures: { route: string; response: FakeResponse }[];
 }

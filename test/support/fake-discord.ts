@@ -46,6 +46,8 @@ export interface FakeDiscordOptions {
   maxConcurrency?: number;
   /** Message budgets per channel and per interaction (default: about Discord's, 5 per 5 s). */
   rateLimits?: FakeRateLimits;
+  /** The gateway address GET /gateway/bot hands out instead of the fake's own (an unreachable one, say). */
+  gatewayUrl?: string;
 }
 
 /** A message a user sends to the bot. */
@@ -160,6 +162,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     minEditGapMs: options.minEditGapMs ?? 500,
     interactionDeadlineMs: 3000,
     injectedFailures: [],
+    ...(options.gatewayUrl ? { gatewayUrl: options.gatewayUrl } : {}),
     gateway: createFakeGateway(server, `ws://127.0.0.1:${(server.address() as AddressInfo).port}`, {
       token,
       ready: (resumeUrl) => readyPayload(bot, guildId, resumeUrl),
