@@ -1,9 +1,11 @@
 // `npm start` when it cannot start: one sentence naming the setting to fix and what was tried, exit code 1, no
 // stack trace, and no secret or URL password anywhere in what it printed.
 import { readFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type FakeAimlApi, startFakeAimlApi } from "../support/fake-aimlapi.ts";
 import { startFakeDiscord } from "../support/fake-discord.ts";
+import { startFakeSlack } from "../support/fake-slack.ts";
 import { freePort } from "../support/redis-server.ts";
 import { exitCode, startMain } from "./main-process.ts";
 
@@ -11,6 +13,7 @@ const API_KEY = "aiml-startup-secret-0123456789";
 const DISCORD_TOKEN = "discord-startup-secret.token-42";
 const SLACK_BOT_TOKEN = "xoxb-startup-secret-bot-1234";
 const SLACK_APP_TOKEN = "xapp-startup-secret-app-5678";
+const SLACK_SIGNING_SECRET = "slack-signing-startup-secret";
 const TOKEN_HINT = "check the bot token in the Developer Portal (your application → Bot → Reset Token)";
 
 let provider: FakeAimlApi;
@@ -149,6 +152,66 @@ describe("npm start names the setting when Discord cannot be used", () => {
     expect(line).toBe(
       `Could not reach Discord's gateway at ws://127.0.0.1:${closed} (3 connection attempts failed): check the ` +
         "network and any proxy or firewall that blocks WebSockets; the address comes from DISCORD_API_URL",
+    );
+  });
+});
+
+describe("npm start names the setting when Slack cannot be used", () => {
+  const socketMode = { SLACK_BOT_TOKEN, SLACK_APP_TOKEN };
+
+  it("Slack unreachable: names SLACK_API_URL, not the token", async () => {
+    const closed = await freePort();
+    const line = await failedStart({
+      ...base(),
+      ...socketMode,
+      SLACK_API_URL: `http://127.0.0.1:${closed}/api/`,
+    });
+    expect(line).toBe(
+      `Could not reach Slack at http://127.0.0.1:${closed}/api/ (connection refused): check the network or ` +
+        "SLACK_API_URL",
+    );
+  });
+
+  it("bot token rejected (invalid_auth from auth.test) names SLACK_BOT_TOKEN", async () => {
+    const slack = await startFakeSlack();
+    cleanups.push(() => slack.close());
+    slack.failNext("auth.test", "invalid_auth");
+    const line = await failedStart({ ...base(), ...socketMode, SLACK_API_URL: slack.apiUrl });
+    expect(line).toBe(
+      "Slack rejected SLACK_BOT_TOKEN (invalid_auth at auth.test): copy the Bot User OAuth Token (xoxb-…) from " +
+        "OAuth & Permissions, and reinstall the app if it was revoked",
+    );
+  });
+
+  it("app token rejected (apps.connections.open failing) names SLACK_APP_TOKEN", async () => {
+    const slack = await startFakeSlack();
+    cleanups.push(() => slack.close());
+    slack.failNext("apps.connections.open", "invalid_auth");
+    const line = await failedStart({ ...base(), ...socketMode, SLACK_API_URL: slack.apiUrl });
+    expect(line).toBe(
+      "Slack rejected SLACK_APP_TOKEN (invalid_auth at apps.connections.open): create an app-level token with " +
+        "the connections:write scope under Basic Information → App-Level Tokens",
+    );
+  });
+
+  it("HTTP mode with PORT taken names PORT", async () => {
+    const slack = await startFakeSlack();
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, resolve));
+    const port = (taken.address() as { port: number }).port;
+    cleanups.push(
+      () => slack.close(),
+      () => new Promise<void>((resolve) => taken.close(() => resolve())),
+    );
+    const line = await failedStart({
+      ...base(),
+      SLACK_BOT_TOKEN,
+      SLACK_SIGNING_SECRET,
+      SLACK_API_URL: slack.apiUrl,
+      PORT: String(port),
+    });
+    expect(line).toBe(
+      `PORT: port ${port} is already in use: stop what listens there, or set PORT to a free port`,
     );
   });
 });

@@ -47,6 +47,8 @@ export interface ResponseUrlPost {
 export interface FakeSlackOptions {
   /** chat.update calls per workspace before the fake answers HTTP 429 (default Tier 3: 50 a minute). */
   updateRate?: FakeSlackRate;
+  /** The Socket Mode address apps.connections.open hands out instead of the fake's own (an unreachable one). */
+  socketUrl?: string;
 }
 
 /** A running fake Slack. */
@@ -124,7 +126,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     const token = authorization?.replace(/^Bearer /, "") ?? "";
     if (method === "apps.connections.open") {
       return token.startsWith("xapp-")
-        ? { ok: true, url: fake.socket.url }
+        ? { ok: true, url: options.socketUrl ?? fake.socket.url }
         : { ok: false, error: "invalid_auth" };
     }
     if (!token.startsWith("xoxb-")) return { ok: false, error: "not_authed" };
