@@ -35,7 +35,19 @@ describe("npm start", () => {
       SLACK_API_URL: slack.apiUrl,
       PORT: String(port),
     });
-    await until("parley is running", () => output().includes('"adapters":["slack"]'));
+    await until("parley is running", () => output().includes("Health and metrics:"));
+    // Beside the JSON logs, a summary says where Slack must send its requests and where health is served.
+    expect(
+      output()
+        .split("\n")
+        .filter((line) => line !== "" && !line.startsWith("{")),
+    ).toEqual([
+      "parley is running.",
+      `  Slack: connected to workspace Fake as @parley, receiving events at http://0.0.0.0:${port}/slack/events`,
+      "  Store: SQLite in memory (nothing is kept after a restart)",
+      `  Health and metrics: http://0.0.0.0:${metricsPort}/healthz and /metrics`,
+      `  Health and metrics: http://0.0.0.0:${port}/healthz and /metrics`,
+    ]);
     const health = await httpGet(`http://127.0.0.1:${port}/healthz`);
     expect(health.status).toBe(200);
     expect(JSON.parse(health.body)).toEqual({
