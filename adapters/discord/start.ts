@@ -18,7 +18,7 @@ import { createMessageHandler } from "./messages.ts";
 import type { ChannelFacts, CommandInteractionPayload, MessagePayload } from "./payloads.ts";
 import { publishCommands } from "./publish-commands.ts";
 import { shardOptions } from "./shard-options.ts";
-import { discordStartupFailure } from "./startup-failures.ts";
+import { commandRegistrationFailure } from "./startup-failures.ts";
 
 /** What the Discord adapter needs; everything after `reporter` is for tests. */
 export interface DiscordAdapterOptions {
@@ -163,7 +163,10 @@ export async function startDiscordAdapter(options: DiscordAdapterOptions): Promi
     }
   } catch (error) {
     await client.destroy();
-    throw discordStartupFailure(error, { apiUrl: config.discord.apiUrl });
+    throw commandRegistrationFailure(error, {
+      apiUrl: config.discord.apiUrl,
+      ...(config.discord.guildId ? { guildId: config.discord.guildId } : {}),
+    });
   }
   const invite = client.application ? inviteUrl(client.application.id) : undefined;
   logger.info(

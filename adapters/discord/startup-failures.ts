@@ -123,6 +123,26 @@ export function discordStartupFailure(error: unknown, context: DiscordStartupCon
   return error;
 }
 
+/**
+ * Why registering the slash commands at start-up (REGISTER_COMMANDS) failed. Discord refuses a guild's commands
+ * when the bot is not in that guild, or was invited without the applications.commands scope.
+ */
+export function commandRegistrationFailure(
+  error: unknown,
+  context: { apiUrl: string; guildId?: string },
+): unknown {
+  if (context.guildId && error instanceof DiscordAPIError && (error.status === 403 || error.status === 404)) {
+    return new ParleyError(
+      "config",
+      `Discord refused to register the slash commands in server ${context.guildId} (${error.status} ` +
+        `${error.message} at ${error.method.toUpperCase()} ${routeOf(error.url)}): check DISCORD_GUILD_ID, and ` +
+        "that the bot was added to that server with its invite URL (scope applications.commands)",
+      { cause: error },
+    );
+  }
+  return discordStartupFailure(error, { apiUrl: context.apiUrl });
+}
+
 /** The path of a Discord API URL after its version ("/gateway/bot"). */
 function routeOf(url: string): string {
   try {

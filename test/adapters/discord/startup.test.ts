@@ -59,6 +59,27 @@ describe("startDiscordAdapter", () => {
     expect(discord.gateway.identifies).toEqual([]);
   });
 
+  it("names DISCORD_GUILD_ID when Discord refuses the commands of a server the bot is not in", async () => {
+    const discord = await fakeDiscord();
+    discord.failNext(
+      "PUT /applications/{application_id}/guilds/{guild_id}/commands",
+      403,
+      50001,
+      "Missing Access",
+    );
+    const env = {
+      DISCORD_TOKEN: discord.token,
+      DISCORD_API_URL: discord.apiUrl,
+      REGISTER_COMMANDS: "1",
+      DISCORD_GUILD_ID: "123456789012345678",
+    };
+    await expect(start(env)).rejects.toThrow(
+      "Discord refused to register the slash commands in server 123456789012345678 (403 Missing Access at PUT " +
+        `/applications/${discord.applicationId}/guilds/123456789012345678/commands): check DISCORD_GUILD_ID, and ` +
+        "that the bot was added to that server with its invite URL (scope applications.commands)",
+    );
+  });
+
   it("shows a DISCORD_API_URL that cannot be reached without its credentials", async () => {
     const discord = await fakeDiscord();
     const apiUrl = discord.apiUrl
