@@ -9,9 +9,11 @@ function firstWord(text: string): [string, string] | undefined {
 }
 
 /**
- * Takes a command's options off the front of its text, as the registry declares them: `name:value` for any option
- * that is not the main text (`/ask model:gpt-4o hi`), and a bare word that is one of an option's choices
- * (`/reason high why…`), kept as typed. Everything from the first other word on is the main text.
+ * Takes a command's options off the front of its text, as the registry declares them: `name:value` (or
+ * `name: value`) for any option that is not the main text (`/ask model:gpt-4o hi`), and a bare word that is one of
+ * an option's choices or lookalikes (`/reason high why…`, `/reason extreme why…`), kept as typed. Everything from
+ * the first other word on is the main text. Values are not checked here: the engine checks every option the same
+ * way for every platform (src/engine/check-options.ts), so a mistaken one is refused with one sentence everywhere.
  */
 export function parseCommandArguments(
   spec: CommandSpec,
@@ -25,13 +27,22 @@ export function parseCommandArguments(
     const colon = word.indexOf(":");
     const byName =
       colon > 0 ? named.find((option) => option.name === word.slice(0, colon).toLowerCase()) : undefined;
-    const value = byName ? word.slice(colon + 1) : undefined;
+    if (byName && options[byName.name] === undefined) {
+      const value = word.slice(colon + 1);
+      // "effort: high" — the value may follow after a space, as Discord's option boxes teach.
+      const spaced = value === "" ? firstWord(remainder) : undefined;
+      options[byName.name] = spaced ? spaced[0] : value;
+      rest = spaced ? spaced[1] : remainder;
+      continue;
+    }
+    const lowered = word.toLowerCase();
     const byChoice = named.find(
-      (option) => options[option.name] === undefined && option.choices?.includes(word.toLowerCase()),
+      (option) =>
+        options[option.name] === undefined &&
+        (option.choices?.includes(lowered) || option.lookalikes?.includes(lowered)),
     );
-    if (byName && value && options[byName.name] === undefined) options[byName.name] = value;
-    else if (byChoice) options[byChoice.name] = word;
-    else break;
+    if (!byChoice) break;
+    options[byChoice.name] = word;
     rest = remainder;
   }
   return { text: rest, options };

@@ -12,6 +12,7 @@ import { historyUnreadable, storeUnreachable } from "../store/store-errors.ts";
 import { conversationId, type Engine, type ReplyEvent, type Turn, type TurnKind } from "../types.ts";
 import { UsageLedger } from "../usage/usage-ledger.ts";
 import { answerTurn } from "./answer.ts";
+import { checkOptions } from "./check-options.ts";
 import {
   ChannelSettings,
   helpCommand,
@@ -123,8 +124,9 @@ export function createEngine(deps: EngineDependencies): Engine {
       let partialText = "";
       let command: TurnKind = received.kind;
       try {
-        const turn = commandFromMessage(received);
-        command = turn.kind;
+        const asked = commandFromMessage(received);
+        command = asked.kind;
+        const turn = checkOptions(asked, deps.config.allowedModels);
         // Turns of one conversation run one after another (across processes on Redis), so each sees the
         // previous exchange; the lock is held until the consumer has shown the whole answer.
         if (CONVERSATION_KINDS.has(turn.kind)) {

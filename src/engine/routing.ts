@@ -74,13 +74,9 @@ export function routeTurn(input: {
     }
   } else if (turn.kind === "reason") {
     model = config.models.reason;
-    const effort = turn.options?.effort?.trim().toLowerCase() || "medium";
-    if (!REASONING_EFFORTS.includes(effort as ReasoningEffort)) {
-      throw badInput(
-        `Unknown effort "${turn.options?.effort}". Use one of: ${REASONING_EFFORTS.join(", ")}.`,
-      );
-    }
-    reasoningEffort = effort as ReasoningEffort;
+    // The engine checked the effort against the registry's choices (check-options.ts) before routing.
+    const effort = turn.options?.effort?.trim().toLowerCase();
+    reasoningEffort = REASONING_EFFORTS.find((level) => level === effort) ?? "medium";
     status = "Thinking…";
   } else if (turn.kind === "ask") {
     const requested = turn.options?.model?.trim();

@@ -132,6 +132,21 @@ describe("Slack slash commands over HTTP", () => {
     expect(lastRequest()?.model).toBe(harness.parley.config.models.reason);
   });
 
+  it("/reason with a mistaken effort is refused privately with the choices, nothing sent as a prompt", async () => {
+    const before = harness.provider.chatRequests().length;
+    for (const [typed, channel] of [
+      ["extreme why is the sky blue", "C17"],
+      ["effort:ultra why is the sky blue", "C18"],
+    ] as const) {
+      const { responseId } = await command("reason", typed, channel);
+      const text = await privateAnswer(responseId);
+      expect(text).toContain("effort must be low, medium or high, not");
+      await harness.adapter.idle();
+      expect(harness.slack.thread(channel, undefined)).toHaveLength(0);
+    }
+    expect(harness.provider.chatRequests()).toHaveLength(before);
+  });
+
   it("/model shows and sets the channel's model privately", async () => {
     const shown = await command("model", "", "C10");
     expect(await privateAnswer(shown.responseId)).toContain(harness.parley.config.models.chat);
