@@ -13,13 +13,8 @@ import { conversationId, type Engine, type ReplyEvent, type Turn, type TurnKind 
 import { UsageLedger } from "../usage/usage-ledger.ts";
 import { answerTurn } from "./answer.ts";
 import { checkOptions } from "./check-options.ts";
-import {
-  ChannelSettings,
-  helpCommand,
-  modelCommand,
-  resetCommand,
-  usageCommand,
-} from "./settings-commands.ts";
+import { helpCommand } from "./help.ts";
+import { ChannelSettings, modelCommand, resetCommand, usageCommand } from "./settings-commands.ts";
 
 /** How long a platform event id is remembered for de-duplication. */
 const EVENT_MEMORY_MS = 24 * 60 * 60 * 1000;
@@ -71,7 +66,7 @@ export function createEngine(deps: EngineDependencies): Engine {
   ): AsyncGenerator<ReplyEvent> {
     switch (turn.kind) {
       case "help":
-        yield done(helpCommand(deps.config));
+        yield done(helpCommand(deps.config, turn.key.platform));
         return;
       case "model":
         yield done(

@@ -1,7 +1,6 @@
-// The commands that answer without a model: /model, /reset, /usage and /help.
+// The commands that answer without a model: /model, /reset and /usage (/help is in help.ts).
 
 import type Keyv from "keyv";
-import { COMMANDS } from "../commands.ts";
 import type { Config } from "../config.ts";
 import type { ConversationStore } from "../context/conversation-store.ts";
 import type { ModelCatalog } from "../models/catalog.ts";
@@ -99,18 +98,4 @@ function describeTotals(totals: UsageTotals): string {
   const tokens = totals.promptTokens + totals.completionTokens;
   const cost = totals.costUsd >= 0.01 ? totals.costUsd.toFixed(2) : totals.costUsd.toFixed(4);
   return `${tokens.toLocaleString("en-US")} tokens (${totals.promptTokens.toLocaleString("en-US")} in, ${totals.completionTokens.toLocaleString("en-US")} out), $${cost}, ${totals.requests} ${totals.requests === 1 ? "request" : "requests"}`;
-}
-
-/** /help: the registry, as a list. */
-export function helpCommand(config: Config): string {
-  const lines = COMMANDS.map((command) => {
-    const usage = command.usageHint ? ` ${command.usageHint}` : "";
-    return `• \`/${command.name}${usage}\` — ${command.description}`;
-  });
-  return [
-    "**parley** — answers from the AI/ML API, right here.",
-    ...lines,
-    "Mention me to start a thread; I answer follow-ups in that thread without a mention.",
-    `Models: chat \`${config.models.chat}\`, search \`${config.models.search}\`, reasoning \`${config.models.reason}\`.`,
-  ].join("\n");
 }
