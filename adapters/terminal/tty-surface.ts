@@ -31,7 +31,13 @@ export function createTtySurface(output: NodeJS.WriteStream): TtySurface {
 
   const printRendered = (block: string): void => {
     markdown ??= createTerminalMarkdown(size().columns);
-    const rendered = markdown.render(block);
+    let rendered: string;
+    try {
+      rendered = markdown.render(block);
+    } catch {
+      // A rendering bug must not cost the answer: show its Markdown as written.
+      rendered = block.trim();
+    }
     if (rendered !== "") output.write(`${rendered}\n\n`);
   };
 

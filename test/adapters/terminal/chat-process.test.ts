@@ -54,7 +54,13 @@ describe("npm run chat", () => {
       { text: "Rayleigh scattering." },
     );
     const { stdout, stderr, code } = await runChat(
-      ["what is a monad?", "/search current node lts", "/reason high why is the sky blue?", "/quit"],
+      [
+        "what is a monad?",
+        "/search current node lts",
+        "/reason extreme why is the sky blue?",
+        "/reason high why is the sky blue?",
+        "/quit",
+      ],
       {
         AIML_API_KEY: "test-key-123456",
         AIML_BASE_URL: fake.url,
@@ -71,6 +77,8 @@ describe("npm run chat", () => {
     expect(stdout).toContain("**Sources**");
     expect(stdout).toContain("1. [Node.js releases](https://nodejs.org/en/about/previous-releases)");
     expect(stdout).toContain("Rayleigh scattering.");
+    // A mistaken effort is refused before anything is sent (the requests below hold no "extreme").
+    expect(stdout).toContain('effort must be low, medium or high, not "extreme".');
     const bodies = fake.chatRequests();
     expect(bodies.map((body) => body.model)).toEqual([
       "openai/gpt-4.1-mini-2025-04-14",

@@ -62,16 +62,25 @@ describe("npm run chat on a terminal", () => {
     expect(askedTexts()).toEqual(["You: hello"]);
     await ask(chat, `${KEYS.up} again${KEYS.enter}`);
     expect(askedTexts()).toEqual(["You: hello", "You: hello again"]);
+    // Ctrl-C drops what is typed, as in a shell, and does not count towards leaving.
+    chat.type("never mind");
+    await chat.waitFor(/\n> never mind$/);
+    chat.type(KEYS.ctrlC);
+    await chat.waitFor(AT_PROMPT);
+    chat.type(KEYS.ctrlC);
+    await chat.waitFor("(To leave, press Ctrl-C again");
+    await ask(chat, `fresh${KEYS.enter}`);
+    expect(askedTexts()).toEqual(["You: hello", "You: hello again", "You: fresh"]);
     chat.type(KEYS.ctrlD);
     expect(await chat.exited()).toBe(0);
 
     const historyFile = join(directory, "data/chat-history");
-    expect(readFileSync(historyFile, "utf8")).toBe("hello\nhello again\n");
+    expect(readFileSync(historyFile, "utf8")).toBe("hello\nhello again\nfresh\n");
     expect(statSync(historyFile).mode & 0o777).toBe(0o600);
 
     const again = await startChat();
     await ask(again, `${KEYS.up}${KEYS.up}${KEYS.enter}`);
-    expect(askedTexts().at(-1)).toBe("You: hello");
+    expect(askedTexts().at(-1)).toBe("You: hello again");
     again.type(`/quit${KEYS.enter}`);
     expect(await again.exited()).toBe(0);
   }, 40_000);
