@@ -23,7 +23,7 @@ try {
   scrub = createSecretScrubber(configSecrets(config));
   // At a keyboard the prompt owns the screen and logs go to a file; piped, they go to stderr as for any program.
   const interactive = process.stdin.isTTY && process.stdout.isTTY;
-  if (interactive) logFile = openLogFile(CHAT_LOG_FILE);
+  if (interactive) logFile = openLogFileOrNone();
   const logger = createLogger(config.logLevel, logFile?.stream ?? process.stderr, configSecrets(config));
   const parley = await createParley(config, { logger });
   if (interactive) {
@@ -51,4 +51,16 @@ try {
   process.exitCode = 1;
 } finally {
   await logFile?.close();
+}
+
+/** The chat's log file; when it cannot be opened (a read-only folder), logs stay on stderr rather than fail the chat. */
+function openLogFileOrNone(): LogFile | undefined {
+  try {
+    return openLogFile(CHAT_LOG_FILE);
+  } catch (error) {
+    process.stderr.write(
+      `Could not open ${CHAT_LOG_FILE} (${String(error)}); logging to the screen instead.\n`,
+    );
+    return undefined;
+  }
 }
