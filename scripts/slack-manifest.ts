@@ -1,8 +1,9 @@
-// `npm run manifest`: writes slack-manifest.json from the command registry, for Socket Mode or (`--http
-// https://host`) for HTTP mode; `--check` fails when the file differs from what would be written.
+// `npm run manifest`: writes slack-manifest.json from the command registry (and COMMAND_PREFIX), for Socket Mode or
+// (`--http https://host`) for HTTP mode; `--check` fails when the file differs from what would be written.
 import { readFile, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { slackManifestText, slackRequestUrl } from "../adapters/slack/manifest.ts";
+import { loadConfig, readEnvironment } from "../src/config.ts";
 import { ParleyError } from "../src/errors.ts";
 
 /** What the command line asks for. */
@@ -35,9 +36,18 @@ function readArguments(argv: readonly string[]): ManifestArguments {
 
 try {
   const options = readArguments(process.argv.slice(2));
+  // Only COMMAND_PREFIX matters here: an admin may make the manifest before the API key exists.
+  const env = readEnvironment(process.env);
+  const { commandPrefix } = loadConfig({
+    ...env,
+    AIML_API_KEY: env.AIML_API_KEY ?? "not-needed-for-the-manifest",
+  });
   // npm runs scripts in the project's folder: the file lands beside package.json.
   const manifestPath = resolve("slack-manifest.json");
-  const expected = slackManifestText(options.requestUrl ? { requestUrl: options.requestUrl } : {});
+  const expected = slackManifestText({
+    commandPrefix,
+    ...(options.requestUrl ? { requestUrl: options.requestUrl } : {}),
+  });
   if (options.check) {
     const written = await readFile(manifestPath, "utf8").catch(() => "");
     if (written !== expected) {
@@ -49,7 +59,8 @@ try {
     const mode = options.requestUrl
       ? `HTTP mode: Slack sends events, slash commands and interactivity to ${options.requestUrl}`
       : "Socket Mode: set SLACK_APP_TOKEN; no public URL needed";
-    process.stdout.write(`wrote slack-manifest.json (${mode})\n`);
+    const names = commandPrefix ? `; commands start with /${commandPrefix}` : "";
+    process.stdout.write(`wrote slack-manifest.json (${mode}${names})\n`);
   }
 } catch (error) {
   process.stderr.write(`${error instanceof ParleyError ? error.userMessage : String(error)}\n`);

@@ -15,9 +15,11 @@ export async function publishCommands(options: {
   rest: REST;
   applicationId?: string;
   guildId?: string;
+  /** COMMAND_PREFIX, put before every command's name. */
+  commandPrefix: string;
 }): Promise<PublishedCommands> {
   const applicationId = options.applicationId ?? (await fetchApplicationId(options.rest));
-  const body = discordCommands();
+  const body = discordCommands(options.commandPrefix);
   const route = options.guildId
     ? Routes.applicationGuildCommands(applicationId, options.guildId)
     : Routes.applicationCommands(applicationId);

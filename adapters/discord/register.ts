@@ -16,6 +16,7 @@ async function main(): Promise<void> {
     const published = await publishCommands({
       rest,
       ...(config.discord.guildId ? { guildId: config.discord.guildId } : {}),
+      commandPrefix: config.commandPrefix,
     });
     const names = published.names.map((name) => `/${name}`).join(", ");
     const where = published.guildId

@@ -1,4 +1,5 @@
 // The Slack app manifest, derived from the command registry: scopes, events, slash commands, assistant settings.
+import { slashCommand } from "../../src/command-names.ts";
 import { COMMANDS } from "../../src/commands.ts";
 import { withoutCredentials } from "../../src/config.ts";
 import { ParleyError } from "../../src/errors.ts";
@@ -46,17 +47,19 @@ interface ManifestSlashCommand {
   should_escape: boolean;
 }
 
-/** How Slack reaches parley: Socket Mode (the default), or HTTP requests to `requestUrl`. */
+/** How Slack reaches parley and what its commands are called. */
 export interface SlackManifestOptions {
-  /** HTTP mode: the public URL of parley's /slack/events, from `slackRequestUrl`. */
+  /** HTTP mode: the public URL of parley's /slack/events, from `slackRequestUrl`; without it, Socket Mode. */
   requestUrl?: string;
+  /** COMMAND_PREFIX, put before every command's name (default none). */
+  commandPrefix?: string;
 }
 
 /** The manifest: Socket Mode, or HTTP mode with every request URL filled in when `requestUrl` is given. */
 export function buildSlackManifest(options: SlackManifestOptions = {}) {
-  const { requestUrl } = options;
+  const { requestUrl, commandPrefix = "" } = options;
   const slashCommands: ManifestSlashCommand[] = COMMANDS.map((spec) => ({
-    command: `/${spec.name}`,
+    command: slashCommand(spec.name, commandPrefix),
     ...(requestUrl ? { url: requestUrl } : {}),
     description: spec.description,
     ...(spec.usageHint === "" ? {} : { usage_hint: spec.usageHint }),

@@ -131,7 +131,7 @@ export async function startSlackAdapter(options: SlackAdapterOptions): Promise<R
   };
   app.assistant(createParleyAssistant(deps));
   registerMessageListeners(app, deps);
-  registerCommandListeners(app, deps);
+  registerCommandListeners(app, deps, config.commandPrefix);
 
   try {
     await app.init();

@@ -13,7 +13,8 @@ try {
   const config = loadConfig({ LOG_LEVEL: "warn", ...readEnvironment(process.env) });
   scrub = createSecretScrubber(configSecrets(config));
   const logger = createLogger(config.logLevel, process.stderr, configSecrets(config));
-  const parley = await createParley(config, { logger });
+  // The terminal is parley's own prompt, shared with no other app: its commands stay unprefixed.
+  const parley = await createParley({ ...config, commandPrefix: "" }, { logger });
   await runTerminal({
     engine: parley.engine,
     lifecycle: parley.operations.lifecycle,

@@ -83,7 +83,7 @@ export function createEngine(deps: EngineDependencies): Engine {
         yield done(await storeCommand(() => usageCommand(turn, usage)));
         return;
       case "reset":
-        yield done(await storeCommand(() => resetCommand(turn, conversations)));
+        yield done(await storeCommand(() => resetCommand(turn, conversations, deps.config.commandPrefix)));
         return;
       default:
         yield* answerTurn(turn, {
@@ -123,7 +123,7 @@ export function createEngine(deps: EngineDependencies): Engine {
       let partialText = "";
       let command: TurnKind = received.kind;
       try {
-        const turn = commandFromMessage(received);
+        const turn = commandFromMessage(received, deps.config.commandPrefix);
         command = turn.kind;
         // Turns of one conversation run one after another (across processes on Redis), so each sees the
         // previous exchange; the lock is held until the consumer has shown the whole answer.

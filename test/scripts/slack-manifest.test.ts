@@ -18,12 +18,17 @@ afterEach(() => rmSync(directory, { recursive: true, force: true }));
 
 /** Runs the script with these arguments; its exit code, output and the manifest it wrote, if any. */
 function runManifest(...args: string[]) {
+  return runManifestWith({}, ...args);
+}
+
+/** runManifest with further variables in the environment. */
+function runManifestWith(env: Record<string, string>, ...args: string[]) {
   return new Promise<{ code: number; stdout: string; stderr: string; manifest?: Record<string, unknown> }>(
     (resolve) => {
       execFile(
         process.execPath,
         [SCRIPT, ...args],
-        { cwd: directory, env: { PATH: process.env.PATH ?? "" }, timeout: 20_000 },
+        { cwd: directory, env: { PATH: process.env.PATH ?? "", ...env }, timeout: 20_000 },
         (error, stdout, stderr) => {
           const path = join(directory, "slack-manifest.json");
           const manifest = existsSync(path)
@@ -75,6 +80,21 @@ describe("npm run manifest", () => {
     const stale = await runManifest("--check");
     expect(stale.code).toBe(1);
     expect(stale.stderr).toBe("slack-manifest.json is out of date: run `npm run manifest`.\n");
+  });
+
+  it("names the commands with COMMAND_PREFIX, from the environment or .env", async () => {
+    const { code, stdout, manifest } = await runManifestWith({ COMMAND_PREFIX: "ai-" });
+    expect(code).toBe(0);
+    expect(stdout).toBe(
+      "wrote slack-manifest.json (Socket Mode: set SLACK_APP_TOKEN; no public URL needed; commands start with /ai-)\n",
+    );
+    const features = manifest?.features as { slash_commands: { command: string }[] } | undefined;
+    expect(features?.slash_commands.map((command) => command.command)).toEqual(
+      COMMANDS.map((spec) => `/ai-${spec.name}`),
+    );
+    const refused = await runManifestWith({ COMMAND_PREFIX: "AI-" });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("COMMAND_PREFIX: expected lowercase letters");
   });
 
   it.each([

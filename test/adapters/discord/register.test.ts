@@ -17,7 +17,7 @@ test("the adapter registers the commands to the configured guild when it starts"
   });
   try {
     expect(bot.discord.commandRegistrations).toEqual([
-      { guildId: bot.discord.guildId, commands: discordCommands() },
+      { guildId: bot.discord.guildId, commands: discordCommands("") },
     ]);
     // The gateway was reached as PLATFORMS.md describes: plain JSON, the intents the bot needs.
     const intents = Number(bot.discord.gateway.identifies[0]?.intents);
@@ -72,7 +72,7 @@ describe("the register script", () => {
     expect(output).not.toContain(discord.token);
     expect(discord.commandRegistrations.at(-1)).toEqual({
       guildId: discord.guildId,
-      commands: discordCommands(),
+      commands: discordCommands(""),
     });
     expect(discord.violations).toEqual([]);
   });
@@ -81,7 +81,7 @@ describe("the register script", () => {
     const { code, output } = await run({ DISCORD_TOKEN: discord.token, AIML_API_KEY: "" });
     expect(code).toBe(0);
     expect(output).toMatch(/globally/);
-    expect(discord.commandRegistrations.at(-1)).toEqual({ commands: discordCommands() });
+    expect(discord.commandRegistrations.at(-1)).toEqual({ commands: discordCommands("") });
   });
 
   test("a rejected token fails with a message that does not print the token", async () => {

@@ -46,6 +46,18 @@ describe("Slack app manifest", () => {
     );
   });
 
+  it("names the commands with COMMAND_PREFIX in front", () => {
+    const manifest = buildSlackManifest({
+      commandPrefix: "ai-",
+      requestUrl: "https://h.example/slack/events",
+    });
+    expect(manifest.features.slash_commands.map((command) => command.command)).toEqual(
+      COMMANDS.map((spec) => `/ai-${spec.name}`),
+    );
+    for (const command of manifest.features.slash_commands)
+      expect(command.command.length).toBeLessThanOrEqual(32);
+  });
+
   it("leaves request URLs out in Socket Mode", () => {
     expect(requestUrlsOf(buildSlackManifest())).toEqual([]);
   });
