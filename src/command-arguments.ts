@@ -1,4 +1,5 @@
 // Reads a command's options off one line of text, for platforms that give only text (Slack, the terminal).
+import { commandForName } from "./command-names.ts";
 import { type CommandSpec, findCommand } from "./commands.ts";
 import type { Turn } from "./types.ts";
 
@@ -49,12 +50,16 @@ export function parseCommandArguments(
 }
 
 /** A mention or follow-up that starts with a command ("@parley /reset" in a thread) runs that command there:
- *  the only way to address one thread where slash commands do not say which thread they came from (Slack). */
-export function commandFromMessage(turn: Turn): Turn {
+ *  the only way to address one thread where slash commands do not say which thread they came from (Slack).
+ *  The command is named as on the platform (`/ai-reset` with the prefix "ai-") or plainly (`/reset`): a message
+ *  collides with no other app's command. */
+export function commandFromMessage(turn: Turn, commandPrefix: string): Turn {
   if (turn.kind !== "mention" && turn.kind !== "follow-up") return turn;
   const text = turn.text.trim();
-  const match = /^\/([a-z]+)(?=\s|$)/i.exec(text);
-  const command = match?.[1] ? findCommand(match[1].toLowerCase()) : undefined;
+  const match = /^\/(\S+)(?=\s|$)/.exec(text);
+  const command = match?.[1]
+    ? (commandForName(match[1], commandPrefix) ?? findCommand(match[1].toLowerCase()))
+    : undefined;
   if (!match || !command) return turn;
   const { text: rest, options } = parseCommandArguments(command, text.slice(match[0].length));
   return { ...turn, kind: command.name, text: rest, options: { ...turn.options, ...options } };

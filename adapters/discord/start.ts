@@ -86,6 +86,7 @@ export async function startDiscordAdapter(options: DiscordAdapterOptions): Promi
     clock,
     tokenLifetimeMs: options.interactionTokenLifetimeMs ?? INTERACTION_TOKEN_LIFETIME_MS,
     pacer,
+    commandPrefix: config.commandPrefix,
   });
   const handleMessage = createMessageHandler({
     rest: client.rest,
@@ -147,6 +148,7 @@ export async function startDiscordAdapter(options: DiscordAdapterOptions): Promi
       const published = await publishCommands({
         rest: client.rest,
         applicationId: client.application?.id,
+        commandPrefix: config.commandPrefix,
         ...(config.discord.guildId ? { guildId: config.discord.guildId } : {}),
       });
       logger.info({ ...published }, "discord commands registered");

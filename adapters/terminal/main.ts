@@ -25,7 +25,8 @@ try {
   const interactive = process.stdin.isTTY && process.stdout.isTTY;
   if (interactive) logFile = openLogFileOrNone();
   const logger = createLogger(config.logLevel, logFile?.stream ?? process.stderr, configSecrets(config));
-  const parley = await createParley(config, { logger });
+  // The terminal is parley's own prompt, shared with no other app: its commands stay unprefixed.
+  const parley = await createParley({ ...config, commandPrefix: "" }, { logger });
   if (interactive) {
     await runInteractive({
       engine: parley.engine,

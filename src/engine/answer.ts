@@ -1,5 +1,6 @@
 // Answers a model turn: history in, trimmed to the window, streamed from the provider, saved when complete.
 import type OpenAI from "openai";
+import { slashCommand } from "../command-names.ts";
 import type { Config } from "../config.ts";
 import type { ConversationStore } from "../context/conversation-store.ts";
 import { trimToWindow } from "../context/trim.ts";
@@ -41,7 +42,7 @@ export interface AnswerDependencies {
 /** Streams the answer to an ask, search, reason, mention or follow-up. Throws ParleyError on failure. */
 export async function* answerTurn(turn: Turn, deps: AnswerDependencies): AsyncGenerator<ReplyEvent> {
   const conversationName = conversationId(turn.key);
-  const prompt = checkPrompt(turn);
+  const prompt = checkPrompt(turn, deps.config.commandPrefix);
   // A history that cannot be read is never taken for an empty one: answering without it would mislead, and
   // saving afterwards would bury the real history under a new one.
   const [conversation, chosenModel] = await Promise.all([
@@ -186,6 +187,7 @@ async function* completionUntilStopped(
   try {
     yield* runCompletion(deps.client, request, {
       secrets: [deps.config.aimlApiKey],
+      modelCommand: slashCommand("model", deps.config.commandPrefix),
       idleTimeoutMs: deps.idleTimeoutMs,
       ...(signal ? { signal } : {}),
     });

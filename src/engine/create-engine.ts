@@ -79,7 +79,7 @@ export function createEngine(deps: EngineDependencies): Engine {
         yield done(await storeCommand(() => usageCommand(turn, usage)));
         return;
       case "reset":
-        yield done(await storeCommand(() => resetCommand(turn, conversations)));
+        yield done(await storeCommand(() => resetCommand(turn, conversations, deps.config.commandPrefix)));
         return;
       default:
         yield* answerTurn(turn, {
@@ -119,7 +119,7 @@ export function createEngine(deps: EngineDependencies): Engine {
       let partialText = "";
       let command: TurnKind = received.kind;
       try {
-        const asked = commandFromMessage(received);
+        const asked = commandFromMessage(received, deps.config.commandPrefix);
         command = asked.kind;
         const turn = checkOptions(asked, deps.config.allowedModels);
         // Turns of one conversation run one after another (across processes on Redis), so each sees the

@@ -1,4 +1,5 @@
 // /help: the command registry as a list, with how to talk to parley on the surface the question came from.
+import { slashCommand } from "../command-names.ts";
 import { COMMANDS } from "../commands.ts";
 import type { Config } from "../config.ts";
 
@@ -18,7 +19,7 @@ const GUIDES: Readonly<Record<string, readonly string[]>> = { terminal: TERMINAL
 export function helpCommand(config: Config, platform: string): string {
   const lines = COMMANDS.map((command) => {
     const usage = command.usageHint ? ` ${command.usageHint}` : "";
-    return `• \`/${command.name}${usage}\` — ${command.description}`;
+    return `• \`${slashCommand(command.name, config.commandPrefix)}${usage}\` — ${command.description}`;
   });
   return [
     "**parley** — answers from the AI/ML API, right here.",

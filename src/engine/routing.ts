@@ -1,4 +1,5 @@
 // Picks the model, output budget and effort for a turn, and rejects bad input before any provider call.
+import { slashCommand } from "../command-names.ts";
 import { REASONING_EFFORTS, type ReasoningEffort } from "../commands.ts";
 import type { Config } from "../config.ts";
 import { badInput, ParleyError } from "../errors.ts";
@@ -32,13 +33,13 @@ export function resolveAllowedModel(name: string, allowed: readonly string[]): s
 }
 
 /** Checks the prompt: not empty (unless files came with it) and not over the length limit. */
-export function checkPrompt(turn: Turn): string {
+export function checkPrompt(turn: Turn, commandPrefix: string): string {
   const text = turn.text.trim();
   if (!text && !turn.attachments?.length) {
     const example =
       turn.kind === "search"
-        ? "/search latest Node.js LTS"
-        : `/${turn.kind === "reason" ? "reason" : "ask"} what is a monad?`;
+        ? `${slashCommand("search", commandPrefix)} latest Node.js LTS`
+        : `${slashCommand(turn.kind === "reason" ? "reason" : "ask", commandPrefix)} what is a monad?`;
     throw badInput(`Please include a prompt, for example \`${example}\`.`);
   }
   if (text.length > MAX_PROMPT_CHARACTERS) {
@@ -90,7 +91,7 @@ export function routeTurn(input: {
     const nearest = catalog.nearest(model);
     throw new ParleyError(
       "model_unavailable",
-      `The model ${model} is not offered by the provider right now.${nearest.length ? ` Close matches: ${nearest.join(", ")}.` : ""} An admin can change it, or pick another with /model.`,
+      `The model ${model} is not offered by the provider right now.${nearest.length ? ` Close matches: ${nearest.join(", ")}.` : ""} An admin can change it, or pick another with ${slashCommand("model", config.commandPrefix)}.`,
     );
   }
   const info = catalog.info(model);

@@ -1,6 +1,7 @@
 // The commands that answer without a model: /model, /reset and /usage (/help is in help.ts).
 
 import type Keyv from "keyv";
+import { slashCommand } from "../command-names.ts";
 import type { Config } from "../config.ts";
 import type { ConversationStore } from "../context/conversation-store.ts";
 import type { ModelCatalog } from "../models/catalog.ts";
@@ -50,28 +51,35 @@ export async function modelCommand(
   deps: { config: Config; settings: ChannelSettings; catalog: ModelCatalog },
 ): Promise<string> {
   const name = (turn.options?.name ?? turn.text).trim();
+  const [ask, search, reason, model] = (["ask", "search", "reason", "model"] as const).map((command) =>
+    slashCommand(command, deps.config.commandPrefix),
+  );
   const allowed = deps.config.allowedModels.map((model) => `\`${model}\``).join(", ");
   const here = isThread(turn.key) ? "this thread" : "this channel";
   if (!name) {
     const current = (await deps.settings.chatModel(turn.key)) ?? deps.config.models.chat;
-    return `The chat model of ${here} is \`${current}\` (/search and /reason use their own).\nAllowed models: ${allowed}.\nChange it with \`/model <name>\`.`;
+    return `The chat model of ${here} is \`${current}\` (${search} and ${reason} use their own).\nAllowed models: ${allowed}.\nChange it with \`${model} <name>\`.`;
   }
-  const model = resolveAllowedModel(name, deps.config.allowedModels);
-  await deps.settings.setChatModel(turn.key, model);
-  const warning = deps.catalog.isListed(model)
+  const chosen = resolveAllowedModel(name, deps.config.allowedModels);
+  await deps.settings.setChatModel(turn.key, chosen);
+  const warning = deps.catalog.isListed(chosen)
     ? ""
-    : `\n⚠️ The provider does not list \`${model}\` right now.`;
+    : `\n⚠️ The provider does not list \`${chosen}\` right now.`;
   const scope = isThread(turn.key)
-    ? "/ask, mentions and follow-ups in this thread use"
-    : "/ask, mentions and follow-ups in this channel (and its threads without a choice of their own) use";
-  return `From now on, ${scope} \`${model}\`; /search and /reason keep their own models.${warning}`;
+    ? `${ask}, mentions and follow-ups in this thread use`
+    : `${ask}, mentions and follow-ups in this channel (and its threads without a choice of their own) use`;
+  return `From now on, ${scope} \`${chosen}\`; ${search} and ${reason} keep their own models.${warning}`;
 }
 
 /** /reset: forget this conversation. */
-export async function resetCommand(turn: Turn, conversations: ConversationStore): Promise<string> {
+export async function resetCommand(
+  turn: Turn,
+  conversations: ConversationStore,
+  commandPrefix: string,
+): Promise<string> {
   if (await conversations.forget(turn.key))
     return "Done: I forgot this conversation. The next message starts fresh.";
-  return "There is nothing to forget here yet. To reset a thread, write `/reset` in it and mention me.";
+  return `There is nothing to forget here yet. To reset a thread, write \`${slashCommand("reset", commandPrefix)}\` in it and mention me.`;
 }
 
 /** /usage: tokens and cost of the caller, this channel and this workspace, today and this month. */

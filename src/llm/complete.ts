@@ -15,6 +15,8 @@ export type CompletionEvent =
 export interface CompletionOptions {
   /** Strings scrubbed from provider messages before users see them (the API key). */
   secrets: readonly string[];
+  /** How users type the command that picks another model (`/model`), for the error of a missing model. */
+  modelCommand: string;
   /** A stream that sends nothing for this long counts as broken. */
   idleTimeoutMs: number;
   /** Aborts the request (the turn's overall deadline). */
@@ -27,7 +29,7 @@ export async function* runCompletion(
   request: ChatCompletionCreateParams,
   options: CompletionOptions,
 ): AsyncGenerator<CompletionEvent> {
-  const context = { model: request.model, secrets: options.secrets };
+  const context = { model: request.model, secrets: options.secrets, modelCommand: options.modelCommand };
   if (!request.stream) {
     const completion = await client.chat.completions
       .create({ ...request, stream: false }, { signal: options.signal })

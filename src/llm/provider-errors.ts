@@ -26,7 +26,7 @@ export function providerMessage(error: APIError): string | undefined {
 /** Maps an SDK error (or anything) to a ParleyError; `secrets` are scrubbed from provider text. */
 export function toProviderError(
   error: unknown,
-  context: { model: string; secrets: readonly string[] },
+  context: { model: string; secrets: readonly string[]; modelCommand: string },
 ): ParleyError {
   if (error instanceof ParleyError) return error;
   const scrub = (text: string) =>
@@ -82,7 +82,7 @@ export function toProviderError(
     if (status === 404) {
       return new ParleyError(
         "model_unavailable",
-        `The model ${context.model} is not available from the provider; pick another with /model.${said}`,
+        `The model ${context.model} is not available from the provider; pick another with ${context.modelCommand}.${said}`,
         { cause: error },
       );
     }
