@@ -1,5 +1,6 @@
-// `npm run manifest`: writes slack-manifest.json from the command registry (and COMMAND_PREFIX), for Socket Mode or
-// (`--http https://host`) for HTTP mode; `--check` fails when the file differs from what would be written.
+// `npm run manifest`: writes slack-manifest.json from the command registry, for Socket Mode. A manifest made for one
+// installation (`--http https://host` for HTTP mode, or a COMMAND_PREFIX) goes to slack-manifest.local.json instead,
+// so the committed default stays as it is. `--check` fails when the file differs from what would be written.
 import { readFile, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { slackManifestText, slackRequestUrl } from "../adapters/slack/manifest.ts";
@@ -43,7 +44,9 @@ try {
     AIML_API_KEY: env.AIML_API_KEY ?? "not-needed-for-the-manifest",
   });
   // npm runs scripts in the project's folder: the file lands beside package.json.
-  const manifestPath = resolve("slack-manifest.json");
+  const fileName =
+    options.requestUrl !== undefined || commandPrefix !== "" ? "slack-manifest.local.json" : "slack-manifest.json";
+  const manifestPath = resolve(fileName);
   const expected = slackManifestText({
     commandPrefix,
     ...(options.requestUrl ? { requestUrl: options.requestUrl } : {}),
@@ -51,7 +54,7 @@ try {
   if (options.check) {
     const written = await readFile(manifestPath, "utf8").catch(() => "");
     if (written !== expected) {
-      process.stderr.write("slack-manifest.json is out of date: run `npm run manifest`.\n");
+      process.stderr.write(`${fileName} is out of date: run \`npm run manifest\`.\n`);
       process.exitCode = 1;
     }
   } else {
@@ -60,7 +63,7 @@ try {
       ? `HTTP mode: Slack sends events, slash commands and interactivity to ${options.requestUrl}`
       : "Socket Mode: set SLACK_APP_TOKEN; no public URL needed";
     const names = commandPrefix ? `; commands start with /${commandPrefix}` : "";
-    process.stdout.write(`wrote slack-manifest.json (${mode}${names})\n`);
+    process.stdout.write(`wrote ${fileName} (${mode}${names})\n`);
   }
 } catch (error) {
   process.stderr.write(`${error instanceof ParleyError ? error.userMessage : String(error)}\n`);

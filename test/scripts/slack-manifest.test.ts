@@ -30,7 +30,9 @@ function runManifestWith(env: Record<string, string>, ...args: string[]) {
         [SCRIPT, ...args],
         { cwd: directory, env: { PATH: process.env.PATH ?? "", ...env }, timeout: 20_000 },
         (error, stdout, stderr) => {
-          const path = join(directory, "slack-manifest.json");
+          // One installation's manifest (HTTP mode, a prefix) goes beside the committed default, not over it.
+          const local = join(directory, "slack-manifest.local.json");
+          const path = existsSync(local) ? local : join(directory, "slack-manifest.json");
           const manifest = existsSync(path)
             ? (JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>)
             : undefined;
@@ -60,8 +62,9 @@ describe("npm run manifest", () => {
     const { code, stdout, manifest } = await runManifest("--http", "https://parley.example.com");
     const url = "https://parley.example.com/slack/events";
     expect(code).toBe(0);
+    expect(existsSync(join(directory, "slack-manifest.json"))).toBe(false);
     expect(stdout).toBe(
-      `wrote slack-manifest.json (HTTP mode: Slack sends events, slash commands and interactivity to ${url})\n`,
+      `wrote slack-manifest.local.json (HTTP mode: Slack sends events, slash commands and interactivity to ${url})\n`,
     );
     expect(manifest).toMatchObject({
       settings: {
@@ -86,7 +89,7 @@ describe("npm run manifest", () => {
     const { code, stdout, manifest } = await runManifestWith({ COMMAND_PREFIX: "ai-" });
     expect(code).toBe(0);
     expect(stdout).toBe(
-      "wrote slack-manifest.json (Socket Mode: set SLACK_APP_TOKEN; no public URL needed; commands start with /ai-)\n",
+      "wrote slack-manifest.local.json (Socket Mode: set SLACK_APP_TOKEN; no public URL needed; commands start with /ai-)\n",
     );
     const features = manifest?.features as { slash_commands: { command: string }[] } | undefined;
     expect(features?.slash_commands.map((command) => command.command)).toEqual(
