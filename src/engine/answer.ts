@@ -93,6 +93,10 @@ export async function* answerTurn(turn: Turn, deps: AnswerDependencies): AsyncGe
   const requestStartedMs = Date.now();
   let providerFirstTokenMs: number | undefined;
   for await (const event of completionWithinDeadline(deps, request)) {
+    if (event.type === "model") {
+      yield event;
+      continue;
+    }
     if (event.type === "text") {
       providerFirstTokenMs ??= Date.now() - requestStartedMs;
       yield event;

@@ -6,8 +6,9 @@ import type { Citation, Usage } from "../types.ts";
 import { CitationCollector } from "./citations.ts";
 import { toProviderError } from "./provider-errors.ts";
 
-/** What a completion yields: text as it arrives, then one `final`. */
+/** What a completion yields: the model asked, then the one the provider names if another, text, then one `final`. */
 export type CompletionEvent =
+  | { type: "model"; model: string }
   | { type: "text"; delta: string }
   | { type: "final"; text: string; citations: Citation[]; model: string; usage?: Usage };
 
@@ -28,6 +29,7 @@ export async function* runCompletion(
   options: CompletionOptions,
 ): AsyncGenerator<CompletionEvent> {
   const context = { model: request.model, secrets: options.secrets };
+  yield { type: "model", model: request.model };
   if (!request.stream) {
     const completion = await client.chat.completions
       .create({ ...request, stream: false }, { signal: options.signal })
@@ -39,12 +41,14 @@ export async function* runCompletion(
     const citations = new CitationCollector();
     citations.addAnnotations(choice?.message.annotations);
     citations.addTopLevel(completion);
+    const answeredBy = completion.model || request.model;
+    if (answeredBy !== request.model) yield { type: "model", model: answeredBy };
     if (text) yield { type: "text", delta: text };
     yield {
       type: "final",
       text,
       citations: citations.list(),
-      model: completion.model || request.model,
+      model: answeredBy,
       usage: readUsage(completion.usage, completion),
     };
     return;
@@ -69,7 +73,10 @@ export async function* runCompletion(
     );
     for await (const chunk of stream) {
       armIdleTimer();
-      if (chunk.model) answeredBy = chunk.model;
+      if (chunk.model && chunk.model !== answeredBy) {
+        answeredBy = chunk.model;
+        yield { type: "model", model: answeredBy };
+      }
       citations.addTopLevel(chunk);
       usage = mergeUsage(usage, readUsage(chunk.usage, chunk));
       for (const choice of chunk.choices ?? []) {
