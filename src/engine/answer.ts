@@ -12,7 +12,7 @@ import { ANSWER_NOT_SAVED_NOTE, historyUnreadable } from "../store/store-errors.
 import { type ConversationKey, conversationId, type ReplyEvent, type Turn } from "../types.ts";
 import type { UsageLedger } from "../usage/usage-ledger.ts";
 import { prepareAttachments } from "./attachments.ts";
-import { checkPrompt, routeTurn } from "./routing.ts";
+import { checkPrompt, routeTurn, unavailableModelRemedy } from "./routing.ts";
 
 /** What answering needs. */
 export interface AnswerDependencies {
@@ -92,7 +92,7 @@ export async function* answerTurn(turn: Turn, deps: AnswerDependencies): AsyncGe
 
   const requestStartedMs = Date.now();
   let providerFirstTokenMs: number | undefined;
-  for await (const event of completionWithinDeadline(deps, request)) {
+  for await (const event of completionWithinDeadline(deps, request, unavailableModelRemedy(turn))) {
     if (event.type === "model") {
       yield event;
       continue;
@@ -148,10 +148,12 @@ export async function* answerTurn(turn: Turn, deps: AnswerDependencies): AsyncGe
 async function* completionWithinDeadline(
   deps: AnswerDependencies,
   request: ReturnType<typeof buildChatRequest>,
+  modelRemedy: string,
 ): AsyncGenerator<CompletionEvent> {
   try {
     yield* runCompletion(deps.client, request, {
       secrets: [deps.config.aimlApiKey],
+      modelRemedy,
       idleTimeoutMs: deps.idleTimeoutMs,
       ...(deps.signal ? { signal: deps.signal } : {}),
     });

@@ -1,6 +1,7 @@
 // The commands that answer without a model: /model, /reset, /usage and /help.
 
 import type Keyv from "keyv";
+import { commandHint, isThreadConversation, platformHasThreads } from "../command-hint.ts";
 import { COMMANDS } from "../commands.ts";
 import type { Config } from "../config.ts";
 import type { ConversationStore } from "../context/conversation-store.ts";
@@ -52,27 +53,41 @@ export async function modelCommand(
 ): Promise<string> {
   const name = (turn.options?.name ?? turn.text).trim();
   const allowed = deps.config.allowedModels.map((model) => `\`${model}\``).join(", ");
-  const here = isThread(turn.key) ? "this thread" : "this channel";
   if (!name) {
     const current = (await deps.settings.chatModel(turn.key)) ?? deps.config.models.chat;
-    return `The chat model of ${here} is \`${current}\` (/search and /reason use their own).\nAllowed models: ${allowed}.\nChange it with \`/model <name>\`.`;
+    return `The chat model of ${placeName(turn.key)} is \`${current}\` (/search and /reason use their own).\nAllowed models: ${allowed}.\nChange it with ${commandHint(turn.key, "model", "<name>")}.`;
   }
   const model = resolveAllowedModel(name, deps.config.allowedModels);
   await deps.settings.setChatModel(turn.key, model);
   const warning = deps.catalog.isListed(model)
     ? ""
     : `\n⚠️ The provider does not list \`${model}\` right now.`;
-  const scope = isThread(turn.key)
+  return `From now on, ${modelScope(turn.key)} \`${model}\`; /search and /reason keep their own models.${warning}`;
+}
+
+/** "this thread", "this channel" or, where there are no threads (the terminal), "this conversation". */
+function placeName(key: ConversationKey): string {
+  if (!platformHasThreads(key.platform)) return "this conversation";
+  return isThreadConversation(key) ? "this thread" : "this channel";
+}
+
+/** Which turns a /model choice here reaches. */
+function modelScope(key: ConversationKey): string {
+  if (!platformHasThreads(key.platform)) return "/ask and plain messages here use";
+  return isThreadConversation(key)
     ? "/ask, mentions and follow-ups in this thread use"
     : "/ask, mentions and follow-ups in this channel (and its threads without a choice of their own) use";
-  return `From now on, ${scope} \`${model}\`; /search and /reason keep their own models.${warning}`;
 }
 
 /** /reset: forget this conversation. */
 export async function resetCommand(turn: Turn, conversations: ConversationStore): Promise<string> {
   if (await conversations.forget(turn.key))
     return "Done: I forgot this conversation. The next message starts fresh.";
-  return "There is nothing to forget here yet. To reset a thread, write `/reset` in it and mention me.";
+  // Outside a thread, the user may have meant one of the channel's threads: say how to reach it.
+  if (isThreadConversation(turn.key) || !platformHasThreads(turn.key.platform))
+    return "There is nothing to forget here yet.";
+  const inThread = commandHint(turn.key, "reset", "", { inThread: true });
+  return `There is nothing to forget here yet. To reset a thread, write ${inThread} in it.`;
 }
 
 /** /usage: tokens and cost of the caller, this channel and this workspace, today and this month. */

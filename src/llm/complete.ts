@@ -20,6 +20,8 @@ export interface CompletionOptions {
   idleTimeoutMs: number;
   /** Aborts the request (the turn's overall deadline). */
   signal?: AbortSignal;
+  /** The sentence telling the user what to do about an unavailable model, where they are. */
+  modelRemedy: string;
 }
 
 /** Streams (or, for `stream: false`, fetches) one answer; throws ParleyError on failure. */
@@ -28,7 +30,7 @@ export async function* runCompletion(
   request: ChatCompletionCreateParams,
   options: CompletionOptions,
 ): AsyncGenerator<CompletionEvent> {
-  const context = { model: request.model, secrets: options.secrets };
+  const context = { model: request.model, secrets: options.secrets, modelRemedy: options.modelRemedy };
   yield { type: "model", model: request.model };
   if (!request.stream) {
     const completion = await client.chat.completions

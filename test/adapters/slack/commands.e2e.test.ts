@@ -164,7 +164,9 @@ describe("Slack slash commands over HTTP", () => {
       answers.push(await privateAnswer(responseId));
     }
     // A slash command does not say which thread it came from: /reset says how to reset one instead.
-    expect(answers[0]).toContain("To reset a thread, write `/reset` in it and mention me.");
+    expect(answers[0]).toBe(
+      "There is nothing to forget here yet. To reset a thread, write `@parley /reset` in it.",
+    );
     expect(answers[1]).toContain("*You*");
     expect(answers[2]).toContain("/ask");
     expect(harness.slack.thread("C11", undefined)).toHaveLength(0);
@@ -172,7 +174,10 @@ describe("Slack slash commands over HTTP", () => {
 
   it("/ask without a prompt is answered privately, nothing posted in the channel", async () => {
     const { responseId } = await command("ask", "", "C12");
-    expect(await privateAnswer(responseId)).toMatch(/:warning:|ask/i);
+    // Typed in the channel, where a slash command works: the example is one.
+    expect(await privateAnswer(responseId)).toBe(
+      ":warning: Please include a prompt, for example `/ask what is a monad?`.",
+    );
     await harness.adapter.idle();
     expect(harness.slack.messages.filter((message) => message.channel === "C12")).toHaveLength(0);
   });

@@ -255,6 +255,33 @@ describe("Slack mentions over HTTP", () => {
     expect(JSON.stringify(harness.provider.chatRequests().at(-1)?.messages)).toContain("cardamom");
   });
 
+  it("answers /model written to it in a thread with a remedy that works in that thread", async () => {
+    const { bot } = harness;
+    const root = "1710000000.000950";
+    await deliverEvent(
+      bot,
+      eventEnvelope(messageEvent({ type: "app_mention", channel: "C9", ts: root, text: mentionOfBot("hi") })),
+    );
+    await answerIn("C9", root, "hi");
+    await deliverEvent(
+      bot,
+      eventEnvelope(
+        messageEvent({
+          type: "app_mention",
+          channel: "C9",
+          ts: "1710000000.000951",
+          threadTs: root,
+          text: mentionOfBot("/model"),
+        }),
+      ),
+    );
+    const shown = await harness.slack.waitFor(() =>
+      harness.slack.thread("C9", root).find((message) => message.text.startsWith("The chat model")),
+    );
+    await harness.adapter.idle();
+    expect(shown.text.split("\n").at(-1)).toBe("Change it with `@parley /model &lt;name&gt;`.");
+  });
+
   it("resets a thread when mentioned with /reset in it", async () => {
     const { bot, provider } = harness;
     const root = "1710000000.000900";
