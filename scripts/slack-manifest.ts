@@ -45,7 +45,9 @@ try {
   });
   // npm runs scripts in the project's folder: the file lands beside package.json.
   const fileName =
-    options.requestUrl !== undefined || commandPrefix !== "" ? "slack-manifest.local.json" : "slack-manifest.json";
+    options.requestUrl !== undefined || commandPrefix !== ""
+      ? "slack-manifest.local.json"
+      : "slack-manifest.json";
   const manifestPath = resolve(fileName);
   const expected = slackManifestText({
     commandPrefix,

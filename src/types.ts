@@ -102,6 +102,8 @@ export interface ReplyResult {
 /** What the engine yields while it answers: text as it arrives, then one `done` or one `error`. */
 export type ReplyEvent =
   | { type: "status"; text: string }
+  /** The model answering: sent when the provider is called, and again when the provider names the one it used. */
+  | { type: "model"; model: string }
   | { type: "text"; delta: string }
   | { type: "done"; result: ReplyResult }
   | { type: "error"; error: ParleyError; partialText: string };

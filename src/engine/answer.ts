@@ -1,6 +1,5 @@
 // Answers a model turn: history in, trimmed to the window, streamed from the provider, saved when complete.
 import type OpenAI from "openai";
-import { slashCommand } from "../command-names.ts";
 import type { Config } from "../config.ts";
 import type { ConversationStore } from "../context/conversation-store.ts";
 import { trimToWindow } from "../context/trim.ts";
@@ -13,7 +12,7 @@ import { ANSWER_NOT_SAVED_NOTE, historyUnreadable } from "../store/store-errors.
 import { type ConversationKey, conversationId, type ReplyEvent, type Turn } from "../types.ts";
 import type { UsageLedger } from "../usage/usage-ledger.ts";
 import { prepareAttachments } from "./attachments.ts";
-import { checkPrompt, routeTurn } from "./routing.ts";
+import { checkPrompt, routeTurn, unavailableModelRemedy } from "./routing.ts";
 
 /** Shown under an answer the turn's signal stopped (Ctrl-C, a Stop button). */
 export const STOPPED_NOTE = "Stopped before it was finished.";
@@ -102,7 +101,12 @@ export async function* answerTurn(turn: Turn, deps: AnswerDependencies): AsyncGe
   const requestStartedMs = Date.now();
   let providerFirstTokenMs: number | undefined;
   let streamed = "";
-  for await (const event of completionUntilStopped(deps, request, turn.signal)) {
+  const modelRemedy = unavailableModelRemedy(turn, deps.config.commandPrefix);
+  for await (const event of completionUntilStopped(deps, request, turn.signal, modelRemedy)) {
+    if (event.type === "model") {
+      yield event;
+      continue;
+    }
     if (event.type === "text") {
       providerFirstTokenMs ??= Date.now() - requestStartedMs;
       streamed += event.delta;
@@ -178,6 +182,7 @@ async function* completionUntilStopped(
   deps: AnswerDependencies,
   request: ReturnType<typeof buildChatRequest>,
   stop: AbortSignal | undefined,
+  modelRemedy: string,
 ): AsyncGenerator<CompletionEvent | { type: "stopped" }> {
   const signal = deps.signal && stop ? AbortSignal.any([deps.signal, stop]) : (deps.signal ?? stop);
   if (stop?.aborted) {
@@ -187,7 +192,7 @@ async function* completionUntilStopped(
   try {
     yield* runCompletion(deps.client, request, {
       secrets: [deps.config.aimlApiKey],
-      modelCommand: slashCommand("model", deps.config.commandPrefix),
+      modelRemedy,
       idleTimeoutMs: deps.idleTimeoutMs,
       ...(signal ? { signal } : {}),
     });

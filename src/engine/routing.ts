@@ -1,5 +1,5 @@
 // Picks the model, output budget and effort for a turn, and rejects bad input before any provider call.
-import { slashCommand } from "../command-names.ts";
+import { commandHint, promptHint } from "../command-hint.ts";
 import { REASONING_EFFORTS, type ReasoningEffort } from "../commands.ts";
 import type { Config } from "../config.ts";
 import { badInput, ParleyError } from "../errors.ts";
@@ -32,15 +32,32 @@ export function resolveAllowedModel(name: string, allowed: readonly string[]): s
   return match;
 }
 
+/** An example of the turn's command with a prompt, written the way that reaches the turn's conversation. */
+function promptExample(turn: Turn, prefix: string): string {
+  switch (turn.kind) {
+    case "search":
+      return commandHint(turn.key, "search", prefix, "latest Node.js LTS");
+    case "reason":
+      return commandHint(turn.key, "reason", prefix, "what is a monad?");
+    case "ask":
+      return commandHint(turn.key, "ask", prefix, "what is a monad?");
+    default:
+      return promptHint(turn.key, "what is a monad?");
+  }
+}
+
+/** What the user can do, where the turn is, about a model the provider does not offer. */
+export function unavailableModelRemedy(turn: Turn, prefix: string): string {
+  if (turn.kind === "search") return "An admin needs to change MODEL_SEARCH.";
+  if (turn.kind === "reason") return "An admin needs to change MODEL_REASON.";
+  return `Pick another with ${commandHint(turn.key, "model", prefix, "<name>")}.`;
+}
+
 /** Checks the prompt: not empty (unless files came with it) and not over the length limit. */
 export function checkPrompt(turn: Turn, commandPrefix: string): string {
   const text = turn.text.trim();
   if (!text && !turn.attachments?.length) {
-    const example =
-      turn.kind === "search"
-        ? `${slashCommand("search", commandPrefix)} latest Node.js LTS`
-        : `${slashCommand(turn.kind === "reason" ? "reason" : "ask", commandPrefix)} what is a monad?`;
-    throw badInput(`Please include a prompt, for example \`${example}\`.`);
+    throw badInput(`Please include a prompt, for example ${promptExample(turn, commandPrefix)}.`);
   }
   if (text.length > MAX_PROMPT_CHARACTERS) {
     throw badInput(
@@ -91,7 +108,7 @@ export function routeTurn(input: {
     const nearest = catalog.nearest(model);
     throw new ParleyError(
       "model_unavailable",
-      `The model ${model} is not offered by the provider right now.${nearest.length ? ` Close matches: ${nearest.join(", ")}.` : ""} An admin can change it, or pick another with ${slashCommand("model", config.commandPrefix)}.`,
+      `The model ${model} is not offered by the provider right now.${nearest.length ? ` Close matches: ${nearest.join(", ")}.` : ""} ${unavailableModelRemedy(turn, config.commandPrefix)}`,
     );
   }
   const info = catalog.info(model);

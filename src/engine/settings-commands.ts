@@ -1,6 +1,7 @@
 // The commands that answer without a model: /model, /reset and /usage (/help is in help.ts).
 
 import type Keyv from "keyv";
+import { commandHint, isThreadConversation, platformHasThreads } from "../command-hint.ts";
 import { slashCommand } from "../command-names.ts";
 import type { Config } from "../config.ts";
 import type { ConversationStore } from "../context/conversation-store.ts";
@@ -51,24 +52,37 @@ export async function modelCommand(
   deps: { config: Config; settings: ChannelSettings; catalog: ModelCatalog },
 ): Promise<string> {
   const name = (turn.options?.name ?? turn.text).trim();
-  const [ask, search, reason, model] = (["ask", "search", "reason", "model"] as const).map((command) =>
-    slashCommand(command, deps.config.commandPrefix),
-  );
+  const prefix = deps.config.commandPrefix;
+  const [ask, search, reason] = [
+    slashCommand("ask", prefix),
+    slashCommand("search", prefix),
+    slashCommand("reason", prefix),
+  ];
   const allowed = deps.config.allowedModels.map((model) => `\`${model}\``).join(", ");
-  const here = isThread(turn.key) ? "this thread" : "this channel";
   if (!name) {
     const current = (await deps.settings.chatModel(turn.key)) ?? deps.config.models.chat;
-    return `The chat model of ${here} is \`${current}\` (${search} and ${reason} use their own).\nAllowed models: ${allowed}.\nChange it with \`${model} <name>\`.`;
+    return `The chat model of ${placeName(turn.key)} is \`${current}\` (${search} and ${reason} use their own).\nAllowed models: ${allowed}.\nChange it with ${commandHint(turn.key, "model", prefix, "<name>")}.`;
   }
   const chosen = resolveAllowedModel(name, deps.config.allowedModels);
   await deps.settings.setChatModel(turn.key, chosen);
   const warning = deps.catalog.isListed(chosen)
     ? ""
     : `\n⚠️ The provider does not list \`${chosen}\` right now.`;
-  const scope = isThread(turn.key)
+  return `From now on, ${modelScope(turn.key, ask)} \`${chosen}\`; ${search} and ${reason} keep their own models.${warning}`;
+}
+
+/** "this thread", "this channel" or, where there are no threads (the terminal), "this conversation". */
+function placeName(key: ConversationKey): string {
+  if (!platformHasThreads(key.platform)) return "this conversation";
+  return isThreadConversation(key) ? "this thread" : "this channel";
+}
+
+/** Which turns a /model choice here reaches; `ask` is /ask as users type it. */
+function modelScope(key: ConversationKey, ask: string): string {
+  if (!platformHasThreads(key.platform)) return `${ask} and plain messages here use`;
+  return isThreadConversation(key)
     ? `${ask}, mentions and follow-ups in this thread use`
     : `${ask}, mentions and follow-ups in this channel (and its threads without a choice of their own) use`;
-  return `From now on, ${scope} \`${chosen}\`; ${search} and ${reason} keep their own models.${warning}`;
 }
 
 /** /reset: forget this conversation. */
@@ -79,7 +93,11 @@ export async function resetCommand(
 ): Promise<string> {
   if (await conversations.forget(turn.key))
     return "Done: I forgot this conversation. The next message starts fresh.";
-  return `There is nothing to forget here yet. To reset a thread, write \`${slashCommand("reset", commandPrefix)}\` in it and mention me.`;
+  // Outside a thread, the user may have meant one of the channel's threads: say how to reach it.
+  if (isThreadConversation(turn.key) || !platformHasThreads(turn.key.platform))
+    return "There is nothing to forget here yet.";
+  const inThread = commandHint(turn.key, "reset", commandPrefix, "", { inThread: true });
+  return `There is nothing to forget here yet. To reset a thread, write ${inThread} in it.`;
 }
 
 /** /usage: tokens and cost of the caller, this channel and this workspace, today and this month. */
