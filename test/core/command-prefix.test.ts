@@ -104,14 +104,22 @@ describe("the engine's sentences with COMMAND_PREFIX=ai-", () => {
     );
   });
 
-  it("'@parley /ai-reset' in a thread with nothing to forget says how to reset a thread", async () => {
+  it("/ai-reset in a channel with nothing to forget says how to reset a thread, with the prefixed command", async () => {
     const { result } = await harness.run({
-      key: { ...TEST_KEY, thread: "T-new" },
-      kind: "mention",
-      text: "/ai-reset",
+      key: { ...TEST_KEY, channel: "C-new", thread: "C-new" },
+      kind: "reset",
+      text: "",
     });
     expect(result?.text).toBe(
-      "There is nothing to forget here yet. To reset a thread, write `/ai-reset` in it and mention me.",
+      "There is nothing to forget here yet. To reset a thread, write `/ai-reset` in it.",
+    );
+    const slack = await harness.run({
+      key: { platform: "slack", workspace: "W1", channel: "C-new", thread: "C-new" },
+      kind: "reset",
+      text: "",
+    });
+    expect(slack.result?.text).toBe(
+      "There is nothing to forget here yet. To reset a thread, write `@parley /ai-reset` in it.",
     );
   });
 
@@ -128,7 +136,7 @@ describe("the engine's sentences with COMMAND_PREFIX=ai-", () => {
     harness.fake.enqueue(scriptedError(404, "Model not found"));
     const { error } = await harness.run({ key: { ...TEST_KEY, thread: "T-404" }, kind: "ask", text: "hi" });
     expect(error?.error.code).toBe("model_unavailable");
-    expect(error?.error.userMessage).toContain("pick another with /ai-model.");
+    expect(error?.error.userMessage).toContain("Pick another with `/ai-model <name>`.");
   });
 });
 

@@ -46,7 +46,9 @@ describe("with COMMAND_PREFIX=ai-", () => {
 
   test("/ai-ask answers, and its model option autocompletes", async () => {
     const ask = bot.discord.sendCommand("ai-ask", { prompt: "What is 2+2?", model: "gpt-4o-mini" });
-    expect(await replyContaining(ask, "2+2")).toBe("Echo: Alice: What is 2+2?");
+    expect(await replyContaining(ask, "2+2")).toBe(
+      "Echo: Alice: What is 2+2?\n\n*Model: gpt-4o-mini-2025-01-01*",
+    );
     expect(bot.ai.chatRequests().at(-1)?.model).toBe("gpt-4o-mini");
     const typing = bot.discord.sendAutocomplete("ai-ask", { name: "model", value: "mini" });
     const body = await bot.discord.waitFor("autocomplete", () => typing.callbackBody);

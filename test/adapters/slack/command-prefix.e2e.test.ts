@@ -87,7 +87,9 @@ describe("Slack with COMMAND_PREFIX=ai-", () => {
       );
     await mention(root, "the password is swordfish");
     await harness.slack.waitFor(() =>
-      harness.slack.thread("C34", root).find((message) => message.text.endsWith("swordfish")),
+      harness.slack
+        .thread("C34", root)
+        .find((message) => message.text.includes("swordfish") && message.text.includes("Model: ")),
     );
     await harness.adapter.idle();
     await mention("1710000300.000101", "/ai-reset");
