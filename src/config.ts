@@ -1,6 +1,8 @@
 // Reads and validates the whole environment once; the only place that looks at variables.
 import dotenv from "dotenv";
 import { z } from "zod";
+import { COMMAND_NAME_CHARACTERS, MAX_SLASH_COMMAND_LENGTH, slashCommand } from "./command-names.ts";
+import { COMMANDS } from "./commands.ts";
 import { platformProblems } from "./config-platforms.ts";
 import { ParleyError } from "./errors.ts";
 
@@ -26,6 +28,8 @@ export interface Config {
   slack: { botToken?: string; signingSecret?: string; appToken?: string; apiUrl: string; port: number };
   /** Where /healthz and /metrics listen when Slack is not in HTTP mode; undefined: not served. */
   metricsPort?: number;
+  /** Put before every command name on Discord and Slack (`ai-` → /ai-ask); "" for none. */
+  commandPrefix: string;
 }
 
 /** The system prompt used when SYSTEM_PROMPT is not set. */
@@ -123,7 +127,28 @@ const environmentSchema = z.object({
       )
       .transform((value): number | "auto" => (value === "auto" ? "auto" : Number(value))),
   ),
+  COMMAND_PREFIX: optionalText.pipe(z.string().default("").superRefine(checkCommandPrefix)),
 });
+
+/** A prefix every platform takes: Discord's characters for command names, and Slack's length limit. */
+function checkCommandPrefix(prefix: string, context: z.RefinementCtx): void {
+  if (!COMMAND_NAME_CHARACTERS.test(prefix)) {
+    context.addIssue({
+      code: "custom",
+      message: 'expected lowercase letters, digits, "-" or "_" (what command names may hold), such as ai-',
+    });
+    return;
+  }
+  const longest = COMMANDS.map((command) => slashCommand(command.name, prefix)).sort(
+    (first, second) => second.length - first.length,
+  )[0];
+  if (longest && longest.length > MAX_SLASH_COMMAND_LENGTH) {
+    context.addIssue({
+      code: "custom",
+      message: `too long: ${longest} would be ${longest.length} characters, and commands may have at most ${MAX_SLASH_COMMAND_LENGTH}`,
+    });
+  }
+}
 
 /** How loadConfig judges the environment. */
 export interface LoadConfigOptions {
@@ -182,6 +207,7 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
       port: vars.PORT,
     },
     ...(vars.METRICS_PORT === undefined ? {} : { metricsPort: vars.METRICS_PORT }),
+    commandPrefix: vars.COMMAND_PREFIX,
   };
 }
 

@@ -93,6 +93,7 @@ export async function startDiscordAdapter(options: DiscordAdapterOptions): Promi
     clock,
     tokenLifetimeMs: options.interactionTokenLifetimeMs ?? INTERACTION_TOKEN_LIFETIME_MS,
     pacer,
+    commandPrefix: config.commandPrefix,
   });
   const handleMessage = createMessageHandler({
     rest: client.rest,
@@ -157,6 +158,7 @@ export async function startDiscordAdapter(options: DiscordAdapterOptions): Promi
       const published = await publishCommands({
         rest: client.rest,
         applicationId: client.application?.id,
+        commandPrefix: config.commandPrefix,
         ...(config.discord.guildId ? { guildId: config.discord.guildId } : {}),
       });
       logger.info({ ...published }, "discord commands registered");

@@ -17,13 +17,13 @@ import { registerCommandListeners } from "./commands.ts";
 import { createSlackFileReader } from "./files.ts";
 import type { SlackHandlerDependencies } from "./handler-dependencies.ts";
 import { SLACK_EDIT_INTERVAL_MS, SLACK_STOP_GRACE_MS, SLACK_UPDATE_BUDGET } from "./limits.ts";
+import { SLACK_EVENTS_PATH } from "./manifest.ts";
 import { registerMessageListeners } from "./messages.ts";
 import { slackStartupFailure, socketModeStalled } from "./startup-failures.ts";
 import { describeSlackError } from "./surface.ts";
 import { createDisplayNames } from "./user-names.ts";
 
-/** Where Slack delivers events, commands and interactivity in HTTP mode. */
-export const SLACK_EVENTS_PATH = "/slack/events";
+export { SLACK_EVENTS_PATH } from "./manifest.ts";
 
 /**
  * Streaming edits are worthless half an hour late (the SDK's default retry policy): retry a failed Web API call
@@ -140,7 +140,7 @@ export async function startSlackAdapter(options: SlackAdapterOptions): Promise<R
   };
   app.assistant(createParleyAssistant(deps));
   registerMessageListeners(app, deps);
-  registerCommandListeners(app, deps);
+  registerCommandListeners(app, deps, config.commandPrefix);
 
   // auth.test runs in init(); asking again afterwards names the workspace and the bot for the summary.
   const identity = await app

@@ -11,14 +11,10 @@ import type { Stores } from "../store/open-stores.ts";
 import { historyUnreadable, storeUnreachable } from "../store/store-errors.ts";
 import { conversationId, type Engine, type ReplyEvent, type Turn, type TurnKind } from "../types.ts";
 import { UsageLedger } from "../usage/usage-ledger.ts";
-import { answerTurn } from "./answer.ts";
-import {
-  ChannelSettings,
-  helpCommand,
-  modelCommand,
-  resetCommand,
-  usageCommand,
-} from "./settings-commands.ts";
+import { answerTurn, STOPPED_NOTE } from "./answer.ts";
+import { checkOptions } from "./check-options.ts";
+import { helpCommand } from "./help.ts";
+import { ChannelSettings, modelCommand, resetCommand, usageCommand } from "./settings-commands.ts";
 
 /** How long a platform event id is remembered for de-duplication. */
 const EVENT_MEMORY_MS = 24 * 60 * 60 * 1000;
@@ -70,7 +66,7 @@ export function createEngine(deps: EngineDependencies): Engine {
   ): AsyncGenerator<ReplyEvent> {
     switch (turn.kind) {
       case "help":
-        yield done(helpCommand(deps.config));
+        yield done(helpCommand(deps.config, turn.key.platform));
         return;
       case "model":
         yield done(
@@ -83,7 +79,7 @@ export function createEngine(deps: EngineDependencies): Engine {
         yield done(await storeCommand(() => usageCommand(turn, usage)));
         return;
       case "reset":
-        yield done(await storeCommand(() => resetCommand(turn, conversations)));
+        yield done(await storeCommand(() => resetCommand(turn, conversations, deps.config.commandPrefix)));
         return;
       default:
         yield* answerTurn(turn, {
@@ -123,13 +119,18 @@ export function createEngine(deps: EngineDependencies): Engine {
       let partialText = "";
       let command: TurnKind = received.kind;
       try {
-        const turn = commandFromMessage(received);
-        command = turn.kind;
+        const asked = commandFromMessage(received, deps.config.commandPrefix);
+        command = asked.kind;
+        const turn = checkOptions(asked, deps.config.allowedModels);
         // Turns of one conversation run one after another (across processes on Redis), so each sees the
         // previous exchange; the lock is held until the consumer has shown the whole answer.
         if (CONVERSATION_KINDS.has(turn.kind)) {
+          // A turn stopped while it waits for its conversation gives up its place in the queue.
+          const waitSignal = received.signal
+            ? AbortSignal.any([deadline.signal, received.signal])
+            : deadline.signal;
           lease = await deps.stores.locks
-            .acquire(conversation, { leaseMs, signal: deadline.signal })
+            .acquire(conversation, { leaseMs, signal: waitSignal })
             .catch((error: unknown) => {
               throw error instanceof ParleyError ? error : historyUnreadable(error);
             });
@@ -139,6 +140,10 @@ export function createEngine(deps: EngineDependencies): Engine {
           yield event;
         }
       } catch (thrown) {
+        if (received.signal?.aborted && !deadline.signal.aborted && partialText === "") {
+          yield { type: "done", result: { text: "", citations: [], notes: [STOPPED_NOTE], stopped: true } };
+          return;
+        }
         const error = asParleyError(thrown);
         logFailure(logger, error, conversation, command);
         yield { type: "error", error, partialText };

@@ -104,6 +104,7 @@ export function createTurnLifecycle(options: TurnLifecycleOptions): TurnLifecycl
       ...(seen.result?.model ? { model: seen.result.model } : {}),
       outcome,
       ...(outcome === "error" ? { errorCode } : {}),
+      ...(seen.result?.stopped ? { stopped: true } : {}),
       messages: rendered?.messages.length ?? 0,
       ...(seen.firstTextAtMs === undefined
         ? {}

@@ -12,6 +12,8 @@ export interface TurnSummary {
   outcome: "done" | "error";
   /** The ParleyError code of a failed turn, "surface_failed" when the platform refused it, or "interrupted". */
   errorCode?: string;
+  /** True when the asker stopped the answer (Ctrl-C, a Stop button); the outcome is still "done". */
+  stopped?: boolean;
   /** How many chat messages the reply left. */
   messages: number;
   /** From the turn's start to its first text (what the asker waits for). */

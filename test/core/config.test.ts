@@ -121,6 +121,7 @@ describe("loadConfig", () => {
       "SLACK_API_URL",
       "PORT",
       "METRICS_PORT",
+      "COMMAND_PREFIX",
     ]);
     const config = loadConfig({ ...example, AIML_API_KEY: "k" });
     expect(config.discord.token).toBeUndefined();

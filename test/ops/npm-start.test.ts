@@ -129,13 +129,19 @@ describe("npm start", () => {
     expect(await exitCode(child)).toBe(0);
     expect(discord.messagesIn(lateMessage.id)).toEqual([]);
     expect(provider.chatRequests()).toHaveLength(2);
-    expect(discord.messagesIn(quick.id).map((message) => message.content)).toEqual([quickText]);
+    expect(discord.messagesIn(quick.id).map((message) => message.content)).toEqual([
+      `${quickText}\n\n*Model: gpt-4.1-mini-2025-04-14*`,
+    ]);
     const slowShown = discord
       .messagesIn(slow.id)
       .map((message) => message.content)
       .join("\n");
     expect(slowShown.startsWith("slow0 slow1")).toBe(true);
-    expect(slowShown).toContain("parley restarted before this answer was finished.");
+    expect(
+      slowShown.endsWith(
+        "\n\n⚠️ *The answer was cut off: parley restarted before this answer was finished.*\n*Model: gpt-4.1-mini-2025-04-14*",
+      ),
+    ).toBe(true);
     expect(slowShown).not.toContain("slow79");
     const records = logRecords(output());
     expect(records.find((record) => record.msg === "replies drained")).toMatchObject({

@@ -13,6 +13,10 @@ export interface FakeDiscordWorld {
   messages: Map<string, FakeMessage>;
   interactions: Map<string, FakeInteraction>;
   commandRegistrations: { guildId?: string; commands: unknown[] }[];
+  /** The application's commands as Discord holds them: globally (key `GLOBAL_COMMANDS`) and per guild. */
+  applicationCommands: Map<string, Record<string, unknown>[]>;
+  /** The guilds the bot is in, oldest first. */
+  guildIds: string[];
   violations: string[];
   /** Requests answered with 429, as "METHOD template". */
   rateLimited: string[];
@@ -26,6 +30,9 @@ export interface FakeDiscordWorld {
   /** Refusals a test asked for ("METHOD template"), each answered once instead of the route. */
   injectedFailures: { route: string; response: FakeResponse }[];
 }
+
+/** The key of the application's global commands in `applicationCommands`. */
+export const GLOBAL_COMMANDS = "global";
 
 /** An answer to one REST request. */
 export interface FakeResponse {

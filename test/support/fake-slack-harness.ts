@@ -38,7 +38,13 @@ export interface SlackHarness {
  * workspace's chat.update budget, the same for the fake and for parley (default Tier 3, 50 a minute).
  */
 export async function startSlackHarness(
-  options: { socketMode?: boolean; realPacing?: boolean; updateRate?: FakeSlackRate } = {},
+  options: {
+    socketMode?: boolean;
+    realPacing?: boolean;
+    updateRate?: FakeSlackRate;
+    /** Further configuration (COMMAND_PREFIX, say). */
+    env?: Record<string, string>;
+  } = {},
 ): Promise<SlackHarness> {
   const updateRate = options.updateRate ?? TIER_3_RATE;
   const slack = await startFakeSlack({ updateRate });
@@ -54,6 +60,7 @@ export async function startSlackHarness(
     ...(options.socketMode ? { SLACK_APP_TOKEN: TEST_APP_TOKEN } : {}),
     PORT: "3000",
     LOG_LEVEL: "silent",
+    ...options.env,
   });
   const logger = silentLogger();
   const parley = await createParley(config, { logger, maxRetries: 0 });
@@ -112,3 +119,9 @@ export function messageEvent(input: {
 
 /** `<@bot> text`: how a mention of the bot reads in Slack's text. */
 export const mentionOfBot = (text: string): string => `<@${FAKE_BOT_USER_ID}> ${text}`;
+
+/**
+ * The last line of an answer from the default chat model, as Slack shows it: "*Model: …*" in mrkdwn italics, which
+ * the Markdown converter wraps in zero-width spaces so it stays italic next to any character.
+ */
+export const SLACK_CHAT_MODEL_LINE = "\u200b_Model: gpt-4.1-mini-2025-04-14_\u200b";
