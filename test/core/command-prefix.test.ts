@@ -29,7 +29,7 @@ describe("COMMAND_PREFIX", () => {
 
   it("takes only what Discord allows in command names, and says so", () => {
     expect(prefixProblem("AI-")).toBe(
-      'Configuration problems:\nCOMMAND_PREFIX: expected lowercase letters, digits, "-" or "_" (what command names may hold), such as ai-, got "AI-"',
+      'Configuration problems (set these in the environment or in .env; .env.example describes each):\nCOMMAND_PREFIX: expected lowercase letters, digits, "-" or "_" (what command names may hold), such as ai-, got "AI-"',
     );
     expect(prefixProblem("ai/")).toContain("COMMAND_PREFIX: expected lowercase letters");
     expect(prefixProblem("a i")).toContain("COMMAND_PREFIX: expected lowercase letters");
@@ -42,7 +42,7 @@ describe("COMMAND_PREFIX", () => {
     const tooLong = "p".repeat(32 - longest);
     const longestName = COMMANDS.find((command) => command.name.length === longest)?.name ?? "";
     expect(prefixProblem(tooLong)).toBe(
-      `Configuration problems:\nCOMMAND_PREFIX: too long: /${tooLong}${longestName} would be 33 characters, and commands may have at most 32, got "${tooLong}"`,
+      `Configuration problems (set these in the environment or in .env; .env.example describes each):\nCOMMAND_PREFIX: too long: /${tooLong}${longestName} would be 33 characters, and commands may have at most 32, got "${tooLong}"`,
     );
   });
 });
