@@ -1,11 +1,13 @@
 // `npm start`: the composition root. Starts every adapter whose credentials are set, on one engine.
 import { loadConfig, readEnvironment } from "../src/config.ts";
 import { ParleyError } from "../src/errors.ts";
-import { createLogger, createSecretScrubber } from "../src/logger.ts";
+import { createLogger, createSecretScrubber, type Logger } from "../src/logger.ts";
 import { configSecrets } from "../src/ops/config-secrets.ts";
-import { type OpsServer, startOpsServer } from "../src/ops/http.ts";
+import { HEALTH_PATH, METRICS_PATH, type OpsServer, startOpsServer } from "../src/ops/http.ts";
+import { listenFailure } from "../src/ops/network-failure.ts";
 import { logProcessErrors } from "../src/ops/process-errors.ts";
 import { createParley } from "../src/parley.ts";
+import { storeDescription } from "../src/store/open-stores.ts";
 import { startDiscordAdapter } from "./discord/start.ts";
 import { startSlackAdapter } from "./slack/start.ts";
 
@@ -20,21 +22,16 @@ interface Running {
 
 /** Until the configuration is read there is no secret to scrub; afterwards every message to stderr is scrubbed. */
 let scrub = (text: string): string => text;
+/** The process logger, once the configuration is read. */
+let processLogger: Logger | undefined;
 
 async function main(): Promise<void> {
-  const config = loadConfig(readEnvironment(process.env));
+  // Every problem at once, the missing platform included: one round of fixing, not one per variable.
+  const config = loadConfig(readEnvironment(process.env), { requirePlatform: true });
   const secrets = configSecrets(config);
   scrub = createSecretScrubber(secrets);
-  if (!config.discord.token && !config.slack.botToken) {
-    process.stderr.write(
-      "No chat platform is configured. Set DISCORD_TOKEN for Discord, or SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET " +
-        "(HTTP mode) or SLACK_APP_TOKEN (Socket Mode) for Slack — in the environment or in .env. " +
-        "To try parley without a platform, run `npm run chat`.\n",
-    );
-    process.exitCode = 1;
-    return;
-  }
   const logger = createLogger(config.logLevel, process.stderr, secrets);
+  processLogger = logger;
   logProcessErrors(logger);
 
   const parley = await createParley(config, { logger, processMetrics: true });
@@ -59,11 +56,19 @@ async function main(): Promise<void> {
   process.once("SIGINT", () => void shutdown("SIGINT"));
   process.once("SIGTERM", () => void shutdown("SIGTERM"));
 
+  const summary: string[] = [];
+  const servedAt: string[] = [];
   try {
     // Health and metrics go on METRICS_PORT when it is set, and on Slack's HTTP port when there is one.
     if (config.metricsPort !== undefined && !(slackHttpMode && config.metricsPort === config.slack.port)) {
-      opsServer = await startOpsServer({ port: config.metricsPort, routes: operations.routes() });
+      const metricsPort = config.metricsPort;
+      opsServer = await startOpsServer({ port: metricsPort, routes: operations.routes() }).catch(
+        (error: unknown) => {
+          throw listenFailure(error, "METRICS_PORT", metricsPort);
+        },
+      );
       logger.info({ port: opsServer.port }, "health and metrics listening");
+      servedAt.push(opsLine(opsServer.port));
     }
     if (config.discord.token) {
       const discord = await startDiscordAdapter({
@@ -75,6 +80,7 @@ async function main(): Promise<void> {
         stopGraceMs: SHUTDOWN_GRACE_MS,
       });
       running.push({ name: "discord", stop: discord.stop });
+      summary.push(...discord.summary);
     }
     if (config.slack.botToken) {
       const slack = await startSlackAdapter({
@@ -86,16 +92,33 @@ async function main(): Promise<void> {
         ...(slackHttpMode ? { customRoutes: operations.routes() } : {}),
       });
       running.push({ name: "slack", stop: slack.stop });
+      summary.push(...slack.summary);
+      if (slack.port !== undefined) servedAt.push(opsLine(slack.port));
     }
   } catch (error) {
     // Half a bot is worse than none: an admin would not notice the platform that is missing.
     await stopAll();
     throw error;
   }
+  summary.push(`Store: ${storeDescription(config.storeUrl)}`, ...servedAt);
   logger.info({ adapters: running.map((adapter) => adapter.name) }, "parley is running");
+  // Logs are JSON on stderr; this summary is for the person who just started parley (and copies the invite URL).
+  process.stdout.write(`parley is running.\n${summary.map((line) => `  ${line}\n`).join("")}`);
+}
+
+/** Where /healthz and /metrics answer. */
+function opsLine(port: number): string {
+  return `Health and metrics: http://0.0.0.0:${port}${HEALTH_PATH} and ${METRICS_PATH}`;
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${scrub(error instanceof ParleyError ? error.userMessage : String(error))}\n`);
+  if (error instanceof ParleyError) {
+    // The sentence names the setting; the cause is for whoever turns the log level up.
+    processLogger?.debug({ err: error.cause ?? error }, "start-up failed");
+    process.stderr.write(`${scrub(error.userMessage)}\n`);
+  } else {
+    processLogger?.error({ err: error }, "start-up failed");
+    process.stderr.write(`parley could not start: ${scrub(String(error))}\n`);
+  }
   process.exit(1);
 });

@@ -11,6 +11,11 @@ export interface CommandOption {
   required: boolean;
   /** Fixed choices (Discord shows them as a menu). */
   choices?: readonly string[];
+  /**
+   * Words that, typed first where this option may stand (Slack, the terminal), are read as a mistaken value of it
+   * (`/reason extreme why`), so they are refused with the choices rather than sent as part of the prompt.
+   */
+  lookalikes?: readonly string[];
   /** Suggest the allowed model names while typing. */
   autocompleteModels?: boolean;
   /** The free text of the command (prompt/query): Slack and the terminal take it as the rest of the line. */
@@ -44,6 +49,24 @@ export interface CommandSpec {
 /** Reasoning effort values the reasoning models accept. */
 export const REASONING_EFFORTS = ["low", "medium", "high"] as const;
 export type ReasoningEffort = (typeof REASONING_EFFORTS)[number];
+/** Level-like words that are no effort parley accepts, yet rarely start a question: `/reason max why…`. */
+export const EFFORT_LOOKALIKES = [
+  "none",
+  "minimal",
+  "min",
+  "minimum",
+  "lowest",
+  "med",
+  "mid",
+  "max",
+  "maximum",
+  "highest",
+  "xhigh",
+  "x-high",
+  "extra-high",
+  "extreme",
+  "ultra",
+] as const;
 
 /** The commands whose model a channel's admins can set. */
 export const SETTINGS_MODEL_COMMANDS = ["ask", "search", "reason"] as const;
@@ -87,6 +110,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         description: "How hard to think (default: medium)",
         required: false,
         choices: REASONING_EFFORTS,
+        lookalikes: EFFORT_LOOKALIKES,
       },
     ],
   },

@@ -1,6 +1,9 @@
 // Reads and validates the whole environment once; the only place that looks at variables.
 import dotenv from "dotenv";
 import { z } from "zod";
+import { COMMAND_NAME_CHARACTERS, MAX_SLASH_COMMAND_LENGTH, slashCommand } from "./command-names.ts";
+import { COMMANDS } from "./commands.ts";
+import { platformProblems } from "./config-platforms.ts";
 import { ParleyError } from "./errors.ts";
 import { type PolicyConfig, policyConfig, policyEnvironment } from "./policy/policy-config.ts";
 
@@ -28,6 +31,8 @@ export interface Config {
   metricsPort?: number;
   /** Limits, allow-lists, admins and retention (src/policy/policy-config.ts). */
   policy: PolicyConfig;
+  /** Put before every command name on Discord and Slack (`ai-` → /ai-ask); "" for none. */
+  commandPrefix: string;
 }
 
 /** The system prompt used when SYSTEM_PROMPT is not set. */
@@ -74,7 +79,9 @@ const integer = (fallback: number, min: number, max: number) =>
   );
 
 const environmentSchema = z.object({
-  AIML_API_KEY: optionalText.pipe(z.string({ message: "required: the API key from aimlapi.com" })),
+  AIML_API_KEY: optionalText.pipe(
+    z.string({ message: "required: your API key from https://aimlapi.com/app/keys" }),
+  ),
   AIML_BASE_URL: httpUrl("https://api.aimlapi.com/v1"),
   STORE_URL: optionalText.pipe(
     z
@@ -124,20 +131,54 @@ const environmentSchema = z.object({
       )
       .transform((value): number | "auto" => (value === "auto" ? "auto" : Number(value))),
   ),
+  COMMAND_PREFIX: optionalText.pipe(z.string().default("").superRefine(checkCommandPrefix)),
 });
 
-/** Validates the environment, reporting every problem at once with the variable's name. */
-export function loadConfig(env: Record<string, string | undefined>): Config {
-  const parsed = environmentSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
-      const name = String(issue.path[0] ?? "environment");
-      const value = env[name];
-      // Never echo secrets back; other values help the admin spot the typo.
-      const shown = value && !/TOKEN|KEY|SECRET/.test(name) ? `, got "${withoutCredentials(value)}"` : "";
-      return `${name}: ${issue.message}${shown}`;
+/** A prefix every platform takes: Discord's characters for command names, and Slack's length limit. */
+function checkCommandPrefix(prefix: string, context: z.RefinementCtx): void {
+  if (!COMMAND_NAME_CHARACTERS.test(prefix)) {
+    context.addIssue({
+      code: "custom",
+      message: 'expected lowercase letters, digits, "-" or "_" (what command names may hold), such as ai-',
     });
-    throw new ParleyError("config", `Configuration problems:\n${problems.join("\n")}`);
+    return;
+  }
+  const longest = COMMANDS.map((command) => slashCommand(command.name, prefix)).sort(
+    (first, second) => second.length - first.length,
+  )[0];
+  if (longest && longest.length > MAX_SLASH_COMMAND_LENGTH) {
+    context.addIssue({
+      code: "custom",
+      message: `too long: ${longest} would be ${longest.length} characters, and commands may have at most ${MAX_SLASH_COMMAND_LENGTH}`,
+    });
+  }
+}
+
+/** How loadConfig judges the environment. */
+export interface LoadConfigOptions {
+  /** `npm start`: at least one chat platform must be configured, with all it needs (the terminal needs none). */
+  requirePlatform?: boolean;
+}
+
+/** Validates the environment, reporting every problem at once with the variable's name. */
+export function loadConfig(env: Record<string, string | undefined>, options: LoadConfigOptions = {}): Config {
+  const parsed = environmentSchema.safeParse(env);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0] ?? "environment");
+        const value = env[name];
+        // Never echo secrets back; other values help the admin spot the typo.
+        const shown =
+          value && !/(TOKEN|KEY|SECRET)$/.test(name) ? `, got "${withoutCredentials(value)}"` : "";
+        return `${name}: ${issue.message}${shown}`;
+      });
+  if (options.requirePlatform) problems.push(...platformProblems(env));
+  if (!parsed.success || problems.length > 0) {
+    throw new ParleyError(
+      "config",
+      `Configuration problems (set these in the environment or in .env; .env.example describes each):\n${problems.join("\n")}`,
+    );
   }
   const vars = parsed.data;
   const models = { chat: vars.MODEL_CHAT, search: vars.MODEL_SEARCH, reason: vars.MODEL_REASON };
@@ -171,6 +212,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     },
     ...(vars.METRICS_PORT === undefined ? {} : { metricsPort: vars.METRICS_PORT }),
     policy: policyConfig(vars),
+    commandPrefix: vars.COMMAND_PREFIX,
   };
 }
 

@@ -76,6 +76,11 @@ export interface Turn {
   readAttachment?: AttachmentReader;
   /** The id every log line about this turn carries; set by the turn lifecycle (src/ops/turn-lifecycle.ts). */
   requestId?: string;
+  /**
+   * Stops the turn when it aborts (Ctrl-C in the terminal, a Stop button): the provider request is aborted, the text
+   * written so far is kept in the conversation, and the reply ends with a `done` whose result says `stopped`.
+   */
+  signal?: AbortSignal;
 }
 
 /** One numbered source of an answer. */
@@ -104,11 +109,15 @@ export interface ReplyResult {
   providerFirstTokenMs?: number;
   /** Short notes for the user shown under the answer (skipped attachments, fallback model). */
   notes: string[];
+  /** True when the turn's `signal` stopped the answer: `text` is what was written by then. */
+  stopped?: boolean;
 }
 
 /** What the engine yields while it answers: text as it arrives, then one `done` or one `error`. */
 export type ReplyEvent =
   | { type: "status"; text: string }
+  /** The model answering: sent when the provider is called, and again when the provider names the one it used. */
+  | { type: "model"; model: string }
   | { type: "text"; delta: string }
   | { type: "done"; result: ReplyResult }
   | { type: "error"; error: ParleyError; partialText: string };

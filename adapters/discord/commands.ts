@@ -9,6 +9,7 @@ import {
   InteractionContextType,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from "discord.js";
+import { prefixedName } from "../../src/command-names.ts";
 import { COMMANDS, type CommandOption, type CommandSpec } from "../../src/commands.ts";
 
 /** Discord shows at most 25 autocomplete choices. */
@@ -20,11 +21,15 @@ const MAX_CHOICE_LENGTH = 100;
 /** One slash command in the JSON Discord's bulk-overwrite endpoint takes. */
 export type DiscordCommandJson = RESTPostAPIChatInputApplicationCommandsJSONBody;
 
-/** Every registry command as Discord slash command JSON, usable in guilds and in DMs with the bot. */
-export function discordCommands(commands: readonly CommandSpec[] = COMMANDS): DiscordCommandJson[] {
+/** Every registry command as Discord slash command JSON, named with COMMAND_PREFIX in front, usable in guilds and
+ *  in DMs with the bot. */
+export function discordCommands(
+  commandPrefix: string,
+  commands: readonly CommandSpec[] = COMMANDS,
+): DiscordCommandJson[] {
   return commands.map((command) => ({
     type: ApplicationCommandType.ChatInput,
-    name: command.name,
+    name: prefixedName(command.name, commandPrefix),
     description: command.description,
     integration_types: [ApplicationIntegrationType.GuildInstall],
     contexts: [InteractionContextType.Guild, InteractionContextType.BotDM],

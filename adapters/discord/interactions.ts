@@ -10,7 +10,8 @@ import {
   Routes,
   SnowflakeUtil,
 } from "discord.js";
-import { findCommand, findSubcommand } from "../../src/commands.ts";
+import { commandForName } from "../../src/command-names.ts";
+import { findSubcommand } from "../../src/commands.ts";
 import type { Logger } from "../../src/logger.ts";
 import { claimEvent } from "../../src/ops/claim-event.ts";
 import { SHUTTING_DOWN_MESSAGE, type TurnLifecycle } from "../../src/ops/turn-lifecycle.ts";
@@ -48,6 +49,8 @@ export interface InteractionHandlerOptions {
   tokenLifetimeMs: number;
   /** Message budgets shared by every answer. */
   pacer?: EditPacer;
+  /** COMMAND_PREFIX: the registered names are the registry's with this in front. */
+  commandPrefix: string;
 }
 
 /** Handles one INTERACTION_CREATE payload; rejects only on unexpected failures (the caller logs them). */
@@ -59,7 +62,7 @@ export function createInteractionHandler(
 
   const answerAutocomplete = async (interaction: CommandInteractionPayload): Promise<void> => {
     const focused = focusedOption(interaction);
-    const command = findCommand(interaction.data.name);
+    const command = commandForName(interaction.data.name, options.commandPrefix);
     const declared =
       command && focused?.subcommand
         ? findSubcommand(command, focused.subcommand)?.options
@@ -97,7 +100,7 @@ export function createInteractionHandler(
 
   const answerCommand = async (interaction: CommandInteractionPayload): Promise<void> => {
     const callbackRoute = Routes.interactionCallback(interaction.id, interaction.token);
-    const turn = parseCommandInteraction(interaction);
+    const turn = parseCommandInteraction(interaction, options.commandPrefix);
     const refuse = (content: string) =>
       respond(interaction, {
         type: InteractionResponseType.ChannelMessageWithSource,

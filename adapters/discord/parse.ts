@@ -1,6 +1,7 @@
 // Pure translation of Discord's JSON (slash commands and messages) into parley's Turn: no I/O, fixtures in tests.
 import { ApplicationCommandOptionType, ChannelType, MessageType, PermissionFlagsBits } from "discord.js";
-import { type CommandSpec, findCommand, findSubcommand, type SubcommandSpec } from "../../src/commands.ts";
+import { commandForName } from "../../src/command-names.ts";
+import { type CommandSpec, findSubcommand, type SubcommandSpec } from "../../src/commands.ts";
 import type { Attachment, Author, ConversationKey, Turn } from "../../src/types.ts";
 import type {
   ChannelFacts,
@@ -78,9 +79,13 @@ export function hasAdminPermission(permissions: string): boolean {
   return (BigInt(permissions) & ADMIN_PERMISSIONS) !== 0n;
 }
 
-/** The turn a slash command asks for, or undefined when the command is not parley's or has no user. */
-export function parseCommandInteraction(interaction: CommandInteractionPayload): Turn | undefined {
-  const spec = findCommand(interaction.data.name);
+/** The turn a slash command asks for, or undefined when the command is not parley's or has no user. The
+ *  command's name is the registry's with `commandPrefix` (COMMAND_PREFIX) in front. */
+export function parseCommandInteraction(
+  interaction: CommandInteractionPayload,
+  commandPrefix: string,
+): Turn | undefined {
+  const spec = commandForName(interaction.data.name, commandPrefix);
   const user = interaction.member?.user ?? interaction.user;
   const channelId = interaction.channel?.id ?? interaction.channel_id;
   if (!spec || !user || !channelId) return undefined;

@@ -1,4 +1,5 @@
-// Registers parley's slash commands with Discord: `npm run register` (to DISCORD_GUILD_ID's guild, else globally).
+// Registers parley's slash commands with Discord: `npm run register` (to DISCORD_GUILD_ID's guild, else globally;
+// the other scope is emptied so no command appears twice).
 import { REST } from "discord.js";
 import { loadConfig, readEnvironment } from "../../src/config.ts";
 import { errorForLog } from "./log-error.ts";
@@ -16,6 +17,7 @@ async function main(): Promise<void> {
     const published = await publishCommands({
       rest,
       ...(config.discord.guildId ? { guildId: config.discord.guildId } : {}),
+      commandPrefix: config.commandPrefix,
     });
     const names = published.names.map((name) => `/${name}`).join(", ");
     const where = published.guildId
@@ -24,6 +26,16 @@ async function main(): Promise<void> {
     console.log(
       `Registered ${published.names.length} commands for application ${published.applicationId} in ${where}: ${names}`,
     );
+    if (published.removedGlobalCommands > 0) {
+      console.log(
+        `Removed the application's ${published.removedGlobalCommands} global commands, so none appears twice.`,
+      );
+    }
+    if (published.removedFromGuilds.length > 0) {
+      console.log(
+        `Removed the application's commands from guild${published.removedFromGuilds.length > 1 ? "s" : ""} ${published.removedFromGuilds.join(", ")}, so none appears twice.`,
+      );
+    }
   } finally {
     rest.clearHashSweeper();
     rest.clearHandlerSweeper();

@@ -10,12 +10,15 @@ import { type RenderClock, systemClock } from "../../src/render/surface.ts";
 import type { Engine } from "../../src/types.ts";
 import { createAttachmentReader } from "./attachments.ts";
 import { DISCORD_CHANNEL_BUDGET } from "./channel-surface.ts";
+import { connectDiscordClient } from "./connect.ts";
 import { createInteractionHandler, INTERACTION_TOKEN_LIFETIME_MS } from "./interactions.ts";
+import { inviteUrl } from "./invite-url.ts";
 import { errorForLog, withoutTokens } from "./log-error.ts";
 import { createMessageHandler } from "./messages.ts";
 import type { ChannelFacts, CommandInteractionPayload, MessagePayload } from "./payloads.ts";
 import { publishCommands } from "./publish-commands.ts";
 import { shardOptions } from "./shard-options.ts";
+import { commandRegistrationFailure } from "./startup-failures.ts";
 
 /** What the Discord adapter needs; everything after `reporter` is for tests. */
 export interface DiscordAdapterOptions {
@@ -31,17 +34,21 @@ export interface DiscordAdapterOptions {
   /** Answers go to the channel once an interaction is this old (default just under Discord's 15 minutes). */
   interactionTokenLifetimeMs?: number;
   typingIntervalMs?: number;
-  /** Downloads attachments (default: global fetch). */
+  /** Checks the token at start-up and downloads attachments (default: global fetch). */
   fetch?: typeof fetch;
   /** Longest wait on `stop()` for answers still streaming before they are interrupted (default 10 s). */
   stopGraceMs?: number;
   /** Posts and edits per channel that every answer shares (default DISCORD_CHANNEL_BUDGET). */
   editBudget?: BudgetRate;
+  /** Longest wait for the next gateway shard to become ready while starting (default 60 s). */
+  gatewayProgressTimeoutMs?: number;
 }
 
 /** A running Discord adapter. */
 export interface DiscordAdapter {
   client: Client;
+  /** What the adapter is connected to, for the start-up summary: who it is, where, and its invite URL. */
+  summary: string[];
   /** Stops taking new events, drains the lifecycle (answers finish or are marked interrupted), disconnects. */
   stop(): Promise<void>;
 }
@@ -86,6 +93,7 @@ export async function startDiscordAdapter(options: DiscordAdapterOptions): Promi
     clock,
     tokenLifetimeMs: options.interactionTokenLifetimeMs ?? INTERACTION_TOKEN_LIFETIME_MS,
     pacer,
+    commandPrefix: config.commandPrefix,
   });
   const handleMessage = createMessageHandler({
     rest: client.rest,
@@ -139,26 +147,37 @@ export async function startDiscordAdapter(options: DiscordAdapterOptions): Promi
     shardState(shardId, false);
   });
 
-  const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+  await connectDiscordClient(client, {
+    token,
+    apiUrl: config.discord.apiUrl,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.gatewayProgressTimeoutMs ? { progressTimeoutMs: options.gatewayProgressTimeoutMs } : {}),
+  });
   try {
-    await client.login(token);
-    await ready;
     if (config.discord.registerCommandsOnStart) {
       const published = await publishCommands({
         rest: client.rest,
         applicationId: client.application?.id,
+        commandPrefix: config.commandPrefix,
         ...(config.discord.guildId ? { guildId: config.discord.guildId } : {}),
       });
       logger.info({ ...published }, "discord commands registered");
     }
   } catch (error) {
     await client.destroy();
-    throw error;
+    throw commandRegistrationFailure(error, {
+      apiUrl: config.discord.apiUrl,
+      ...(config.discord.guildId ? { guildId: config.discord.guildId } : {}),
+    });
   }
-  logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, "discord adapter ready");
-
+  const invite = client.application ? inviteUrl(client.application.id) : undefined;
+  logger.info(
+    { user: client.user?.tag, guilds: client.guilds.cache.size, shards: client.ws.shards.size, invite },
+    "discord adapter ready",
+  );
   return {
     client,
+    summary: discordSummary(client, invite),
     async stop() {
       // The lifecycle refuses new turns from here; commands still hear why. The token must stay valid until the
       // last reply (or its cut-off note) is posted.
@@ -176,4 +195,14 @@ async function resolveChannel(client: Client, channelId: string): Promise<Channe
     client.channels.cache.get(channelId) ?? (await client.channels.fetch(channelId).catch(() => null));
   if (!channel) return undefined;
   return { id: channel.id, type: channel.type, parentId: "parentId" in channel ? channel.parentId : null };
+}
+
+/** "Discord: connected as parley#1234 in 3 servers (1 shard)", then the invite URL. */
+function discordSummary(client: Client, invite: string | undefined): string[] {
+  const servers = client.guilds.cache.size;
+  const shards = client.ws.shards.size;
+  const connected =
+    `Discord: connected as ${client.user?.tag ?? "?"} in ${servers} ${servers === 1 ? "server" : "servers"} ` +
+    `(${shards} ${shards === 1 ? "shard" : "shards"})`;
+  return invite ? [connected, `Discord invite URL: ${invite}`] : [connected];
 }

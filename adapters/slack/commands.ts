@@ -1,5 +1,6 @@
 // Listens for parley's slash commands: acknowledge first, then answer in a thread (model commands) or privately.
 import type { App } from "@slack/bolt";
+import { slashCommand } from "../../src/command-names.ts";
 import { COMMANDS } from "../../src/commands.ts";
 import { SHUTTING_DOWN_MESSAGE } from "../../src/ops/turn-lifecycle.ts";
 import type { SlackHandlerDependencies } from "./handler-dependencies.ts";
@@ -17,14 +18,18 @@ function answersInChannel(command: SlackCommand): boolean {
   return command.spec.modelRole !== undefined && command.text !== "";
 }
 
-/** Registers one listener per command of the registry. */
-export function registerCommandListeners(app: App, deps: SlackHandlerDependencies): void {
+/** Registers one listener per command of the registry, named with COMMAND_PREFIX in front (`/ai-ask`). */
+export function registerCommandListeners(
+  app: App,
+  deps: SlackHandlerDependencies,
+  commandPrefix: string,
+): void {
   const { answerer, logger } = deps;
   for (const spec of COMMANDS) {
-    app.command(`/${spec.name}`, async ({ ack, body, client, respond }) => {
+    app.command(slashCommand(spec.name, commandPrefix), async ({ ack, body, client, respond }) => {
       // Slack gives up after 3 seconds: acknowledge before anything else.
       await ack();
-      const command = parseSlashCommand(body);
+      const command = parseSlashCommand(body, commandPrefix);
       if (command === undefined) return;
       if (!answerer.accepting()) {
         await respond({ response_type: "ephemeral", text: SHUTTING_DOWN_MESSAGE }).catch((error: unknown) => {

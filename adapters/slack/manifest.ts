@@ -1,6 +1,12 @@
 // The Slack app manifest, derived from the command registry: scopes, events, slash commands, assistant settings.
+import { slashCommand } from "../../src/command-names.ts";
 import { COMMANDS, type CommandSpec } from "../../src/commands.ts";
+import { withoutCredentials } from "../../src/config.ts";
+import { ParleyError } from "../../src/errors.ts";
 import { SUGGESTED_PROMPTS } from "./suggested-prompts.ts";
+
+/** Where Slack delivers events, commands and interactivity in HTTP mode. */
+export const SLACK_EVENTS_PATH = "/slack/events";
 
 /** The app's name in Slack (its bot user's display name too). */
 export const SLACK_APP_NAME = "parley";
@@ -34,6 +40,8 @@ export const SLACK_BOT_EVENTS = [
 /** One slash command as the manifest declares it. */
 interface ManifestSlashCommand {
   command: string;
+  /** Where Slack posts the command in HTTP mode. */
+  url?: string;
   description: string;
   usage_hint?: string;
   should_escape: boolean;
@@ -46,10 +54,20 @@ function namesPeople(spec: CommandSpec): boolean {
   );
 }
 
-/** The manifest for Socket Mode (for HTTP mode, set the request URLs to https://<host>/slack/events). */
-export function buildSlackManifest() {
+/** How Slack reaches parley and what its commands are called. */
+export interface SlackManifestOptions {
+  /** HTTP mode: the public URL of parley's /slack/events, from `slackRequestUrl`; without it, Socket Mode. */
+  requestUrl?: string;
+  /** COMMAND_PREFIX, put before every command's name (default none). */
+  commandPrefix?: string;
+}
+
+/** The manifest: Socket Mode, or HTTP mode with every request URL filled in when `requestUrl` is given. */
+export function buildSlackManifest(options: SlackManifestOptions = {}) {
+  const { requestUrl, commandPrefix = "" } = options;
   const slashCommands: ManifestSlashCommand[] = COMMANDS.map((spec) => ({
-    command: `/${spec.name}`,
+    command: slashCommand(spec.name, commandPrefix),
+    ...(requestUrl ? { url: requestUrl } : {}),
     description: spec.description,
     ...(spec.usageHint === "" ? {} : { usage_hint: spec.usageHint }),
     // Escaped, a mention arrives with the person's id (`<@U1|ann>`): /settings forget needs it.
@@ -79,16 +97,48 @@ export function buildSlackManifest() {
     },
     oauth_config: { scopes: { bot: [...SLACK_BOT_SCOPES] } },
     settings: {
-      event_subscriptions: { bot_events: [...SLACK_BOT_EVENTS] },
-      interactivity: { is_enabled: true },
+      event_subscriptions: {
+        ...(requestUrl ? { request_url: requestUrl } : {}),
+        bot_events: [...SLACK_BOT_EVENTS],
+      },
+      interactivity: { is_enabled: true, ...(requestUrl ? { request_url: requestUrl } : {}) },
       org_deploy_enabled: false,
-      socket_mode_enabled: true,
+      socket_mode_enabled: requestUrl === undefined,
       token_rotation_enabled: false,
     },
   };
 }
 
 /** The manifest file's text: two-space JSON and a final newline. */
-export function slackManifestText(): string {
-  return `${JSON.stringify(buildSlackManifest(), null, 2)}\n`;
+export function slackManifestText(options: SlackManifestOptions = {}): string {
+  return `${JSON.stringify(buildSlackManifest(options), null, 2)}\n`;
+}
+
+/**
+ * The URL Slack sends every request to in HTTP mode, from the public https address parley is reached at:
+ * `https://parley.example.com` → `https://parley.example.com/slack/events`. A path is kept (for a proxy that
+ * forwards it), and an address already ending in /slack/events is taken as it is. Throws a `bad_input` sentence.
+ */
+export function slackRequestUrl(address: string): string {
+  const url = URL.parse(address.trim());
+  const problem = url ? requestUrlProblem(url) : "is not a URL";
+  if (!url || problem) {
+    const shown = address.trim() === "" ? "nothing" : `"${withoutCredentials(address.trim())}"`;
+    throw new ParleyError(
+      "bad_input",
+      "--http needs the public https:// address Slack reaches parley at, such as " +
+        `\`npm run manifest -- --http https://parley.example.com\`; got ${shown}, which ${problem}.`,
+    );
+  }
+  const path = url.pathname.replace(/\/+$/, "");
+  url.pathname = path.endsWith(SLACK_EVENTS_PATH) ? path : `${path}${SLACK_EVENTS_PATH}`;
+  return url.toString();
+}
+
+/** Why Slack could not use this address for its requests, or undefined when it can. */
+function requestUrlProblem(url: URL): string | undefined {
+  if (url.protocol !== "https:") return "does not start with https:// (Slack sends requests only over HTTPS)";
+  if (url.username || url.password) return "holds a user name or password";
+  if (url.search || url.hash) return "has a query or a fragment";
+  return undefined;
 }

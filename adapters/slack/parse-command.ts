@@ -1,6 +1,7 @@
 // Parses slash-command payloads; options come off the text as the registry declares them (src/command-arguments.ts).
 import { parseTypedArguments } from "../../src/command-arguments.ts";
-import { type CommandSpec, findCommand, findSubcommand } from "../../src/commands.ts";
+import { commandForName } from "../../src/command-names.ts";
+import { type CommandSpec, findSubcommand } from "../../src/commands.ts";
 import { slackTextToPlain } from "./incoming-text.ts";
 import { isRecord, stringField } from "./json-fields.ts";
 
@@ -9,6 +10,8 @@ export interface SlackCommand {
   spec: CommandSpec;
   /** The subcommand (the first word) of a command that has them. */
   subcommand?: string;
+  /** The command as the user typed it, COMMAND_PREFIX included: `/ai-ask`. */
+  command: string;
   /** The command's main text (prompt, query, model name), options taken off the front. */
   text: string;
   options: Record<string, string>;
@@ -22,11 +25,12 @@ export interface SlackCommand {
   threadTs: string | undefined;
 }
 
-/** The command in a slash-command payload, or undefined when it is not one of parley's. */
-export function parseSlashCommand(payload: unknown): SlackCommand | undefined {
+/** The command in a slash-command payload, or undefined when it is not one of parley's (which are the
+ *  registry's names with `commandPrefix` in front). */
+export function parseSlashCommand(payload: unknown, commandPrefix: string): SlackCommand | undefined {
   if (!isRecord(payload)) return undefined;
-  const name = stringField(payload, "command")?.replace(/^\//, "");
-  const spec = name === undefined ? undefined : findCommand(name);
+  const name = stringField(payload, "command")?.replace(/^\//, "").toLowerCase();
+  const spec = name === undefined ? undefined : commandForName(name, commandPrefix);
   const teamId = stringField(payload, "team_id");
   const channel = stringField(payload, "channel_id");
   const userId = stringField(payload, "user_id");
@@ -41,6 +45,7 @@ export function parseSlashCommand(payload: unknown): SlackCommand | undefined {
   return {
     spec,
     ...(subcommand === undefined ? {} : { subcommand }),
+    command: `/${name}`,
     text: mentioned ?? text,
     options,
     teamId,

@@ -5,6 +5,7 @@ import type { Config } from "../../src/config.ts";
 import { ParleyError } from "../../src/errors.ts";
 import type { Logger } from "../../src/logger.ts";
 import type { OpsRoute } from "../../src/ops/http.ts";
+import { listenFailure } from "../../src/ops/network-failure.ts";
 import { type AdapterReporter, UNREPORTED } from "../../src/ops/operations.ts";
 import { createTurnLifecycle, type TurnLifecycle } from "../../src/ops/turn-lifecycle.ts";
 import { type BudgetRate, createEditPacer } from "../../src/render/edit-pacer.ts";
@@ -17,18 +18,22 @@ import { registerCommandListeners } from "./commands.ts";
 import { createSlackFileReader } from "./files.ts";
 import type { SlackHandlerDependencies } from "./handler-dependencies.ts";
 import { SLACK_EDIT_INTERVAL_MS, SLACK_STOP_GRACE_MS, SLACK_UPDATE_BUDGET } from "./limits.ts";
+import { SLACK_EVENTS_PATH } from "./manifest.ts";
 import { registerMessageListeners } from "./messages.ts";
+import { slackStartupFailure, socketModeStalled } from "./startup-failures.ts";
 import { describeSlackError } from "./surface.ts";
 import { createDisplayNames } from "./user-names.ts";
 
-/** Where Slack delivers events, commands and interactivity in HTTP mode. */
-export const SLACK_EVENTS_PATH = "/slack/events";
+export { SLACK_EVENTS_PATH } from "./manifest.ts";
 
 /**
  * Streaming edits are worthless half an hour late (the SDK's default retry policy): retry a failed Web API call
  * twice, quickly. Rate-limited calls still wait for Slack's Retry-After.
  */
 const WEB_API_RETRIES: webApi.RetryOptions = { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 3_000 };
+
+/** How long Socket Mode may take to open its WebSocket at start-up before start-up gives up. */
+export const SOCKET_MODE_CONNECT_TIMEOUT_MS = 30_000;
 
 /** What the adapter is started with. */
 export interface SlackAdapterOptions {
@@ -51,6 +56,8 @@ export interface SlackAdapterOptions {
   editIntervalMs?: number;
   /** chat.update calls per workspace that every answer shares (default SLACK_UPDATE_BUDGET, Slack's Tier 3). */
   editBudget?: BudgetRate;
+  /** Socket Mode: longest wait for the WebSocket at start-up (default SOCKET_MODE_CONNECT_TIMEOUT_MS). */
+  socketConnectTimeoutMs?: number;
 }
 
 /** A running Slack adapter. */
@@ -58,6 +65,8 @@ export interface RunningSlackAdapter {
   app: App;
   /** HTTP mode: the port the events endpoint listens on; undefined in Socket Mode. */
   port: number | undefined;
+  /** What the adapter is connected to, for the start-up summary. */
+  summary: string[];
   /** Resolves once no answer is being written (answers started later are not waited for). */
   idle(): Promise<void>;
   /** Stops taking events (in Socket Mode: until the socket is closed), then drains the lifecycle. */
@@ -133,34 +142,48 @@ export async function startSlackAdapter(options: SlackAdapterOptions): Promise<R
   };
   app.assistant(createParleyAssistant(deps));
   registerMessageListeners(app, deps);
-  registerCommandListeners(app, deps);
+  registerCommandListeners(app, deps, config.commandPrefix);
 
-  try {
-    await app.init();
-  } catch (error) {
-    throw new ParleyError(
-      "config",
-      `SLACK_BOT_TOKEN: Slack refused the token (${describeSlackError(error)})`,
-      {
-        cause: error,
-      },
-    );
-  }
+  // auth.test runs in init(); asking again afterwards names the workspace and the bot for the summary.
+  const identity = await app
+    .init()
+    .then(() => app.client.auth.test())
+    .catch((error: unknown) => {
+      throw slackStartupFailure(error, "auth.test", apiUrl);
+    });
+  const connectedTo = `Slack: connected to workspace ${identity.team ?? identity.team_id} as @${identity.user}`;
   let port: number | undefined;
+  let summary: string;
   if (socketReceiver) {
-    await app.start();
-    logger.info({ mode: "socket" }, "slack adapter started");
+    await startSocketMode(
+      app,
+      socketReceiver,
+      options.socketConnectTimeoutMs ?? SOCKET_MODE_CONNECT_TIMEOUT_MS,
+    ).catch((error: unknown) => {
+      throw slackStartupFailure(error, "apps.connections.open", apiUrl);
+    });
+    summary = `${connectedTo} via Socket Mode`;
+    logger.info({ mode: "socket", team: identity.team_id, user: identity.user }, "slack adapter started");
   } else {
     const listenPort = options.port ?? config.slack.port;
-    const server = await app.start(options.host ? { port: listenPort, host: options.host } : listenPort);
+    const server = await app
+      .start(options.host ? { port: listenPort, host: options.host } : listenPort)
+      .catch((error: unknown) => {
+        throw listenFailure(error, "PORT", listenPort);
+      });
     port = (server.address() as AddressInfo).port;
     reporter.connected(true);
-    logger.info({ mode: "http", port, path: SLACK_EVENTS_PATH }, "slack adapter started");
+    summary = `${connectedTo}, receiving events at http://${options.host ?? "0.0.0.0"}:${port}${SLACK_EVENTS_PATH}`;
+    logger.info(
+      { mode: "http", port, path: SLACK_EVENTS_PATH, team: identity.team_id, user: identity.user },
+      "slack adapter started",
+    );
   }
 
   return {
     app,
     port,
+    summary: [summary],
     async idle() {
       // An event may still be between its delivery and its turn (claiming, posting the placeholder): wait for
       // the listeners first, then for the answers they started.
@@ -179,6 +202,26 @@ export async function startSlackAdapter(options: SlackAdapterOptions): Promise<R
       logger.info("slack adapter stopped");
     },
   };
+}
+
+/**
+ * Starts Socket Mode, giving up after `timeoutMs`: once apps.connections.open answered, the client retries a
+ * WebSocket that will not open for ever, and start-up would wait silently.
+ */
+async function startSocketMode(app: App, receiver: SocketModeReceiver, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const stalled = new Promise<"stalled">((resolve) => {
+    timer = setTimeout(() => resolve("stalled"), timeoutMs);
+  });
+  try {
+    const outcome = await Promise.race([app.start(), stalled]);
+    if (outcome !== "stalled") return;
+  } finally {
+    clearTimeout(timer);
+  }
+  // Stop the retries; the socket may never have opened, so its close is not waited for.
+  void receiver.client.disconnect().catch(() => undefined);
+  throw socketModeStalled(timeoutMs);
 }
 
 /**

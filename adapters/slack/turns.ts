@@ -61,7 +61,7 @@ export function commandTurn(
 /** The quoted line above a command's answer, so the channel sees what was asked: `> *ann*: /ask why…`. */
 export function commandHeader(command: SlackCommand): string {
   const options = Object.entries(command.options).map(([name, value]) => `${name}:${value}`);
-  const typed = [`/${command.spec.name}`, ...options, command.text].filter(Boolean).join(" ");
+  const typed = [command.command, ...options, command.text].filter(Boolean).join(" ");
   for (let questionLength = 300; ; questionLength -= 50) {
     const header = `> *${escapeSlackText(command.userName)}*: ${escapeSlackText(shorten(typed, questionLength))}`;
     if (header.length <= SLACK_HEADER_MAX_CHARACTERS || questionLength <= 50) return header;

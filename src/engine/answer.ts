@@ -14,7 +14,12 @@ import { type ConversationKey, conversationId, type ReplyEvent, type Turn } from
 import { type UsageLedger, usageScopes } from "../usage/usage-ledger.ts";
 import { prepareAttachments } from "./attachments.ts";
 import type { ChannelChoices } from "./channel-settings.ts";
-import { checkPrompt, routeTurn } from "./routing.ts";
+import { checkPrompt, routeTurn, unavailableModelRemedy } from "./routing.ts";
+
+/** Shown under an answer the turn's signal stopped (Ctrl-C, a Stop button). */
+export const STOPPED_NOTE = "Stopped before it was finished.";
+/** Closes a stopped answer in the stored conversation, so the model sees later that it was cut there. */
+const STOPPED_MARK = "[Stopped here before it was finished.]";
 
 /** What answering needs. */
 export interface AnswerDependencies {
@@ -40,7 +45,7 @@ export interface AnswerDependencies {
 /** Streams the answer to an ask, search, reason, mention or follow-up. Throws ParleyError on failure. */
 export async function* answerTurn(turn: Turn, deps: AnswerDependencies): AsyncGenerator<ReplyEvent> {
   const conversationName = conversationId(turn.key);
-  const prompt = checkPrompt(turn);
+  const prompt = checkPrompt(turn, deps.config.commandPrefix);
   // A history that cannot be read is never taken for an empty one: answering without it would mislead, and
   // saving afterwards would bury the real history under a new one.
   const [conversation, channel] = await Promise.all([
@@ -100,17 +105,46 @@ export async function* answerTurn(turn: Turn, deps: AnswerDependencies): AsyncGe
       "history trimmed",
     );
 
+  const storedUser = files.imageUrls.length
+    ? `${userContent}\n\n[${files.imageUrls.length} image(s) attached]`
+    : userContent;
   const requestStartedMs = Date.now();
   let providerFirstTokenMs: number | undefined;
-  for await (const event of completionWithinDeadline(deps, request)) {
-    if (event.type === "text") {
-      providerFirstTokenMs ??= Date.now() - requestStartedMs;
+  let streamed = "";
+  const modelRemedy = unavailableModelRemedy(turn, deps.config.commandPrefix);
+  for await (const event of completionUntilStopped(deps, request, turn.signal, modelRemedy)) {
+    if (event.type === "model") {
       yield event;
       continue;
     }
-    const storedUser = files.imageUrls.length
-      ? `${userContent}\n\n[${files.imageUrls.length} image(s) attached]`
-      : userContent;
+    if (event.type === "text") {
+      providerFirstTokenMs ??= Date.now() - requestStartedMs;
+      streamed += event.delta;
+      yield event;
+      continue;
+    }
+    if (event.type === "stopped") {
+      // What was written stays in the conversation, marked, so a follow-up ("go on") knows where it ended.
+      const saved =
+        streamed.trim() === "" ||
+        (await saveExchange(deps, await historyKeyOf(turn), {
+          user: storedUser,
+          assistant: `${streamed.trimEnd()}\n\n${STOPPED_MARK}`,
+          model: route.model,
+        }));
+      yield {
+        type: "done",
+        result: {
+          text: streamed,
+          citations: [],
+          ...(streamed.trim() === "" ? {} : { model: route.model }),
+          ...(providerFirstTokenMs === undefined ? {} : { providerFirstTokenMs }),
+          notes: [...route.notes, ...files.notes, STOPPED_NOTE, ...(saved ? [] : [ANSWER_NOT_SAVED_NOTE])],
+          stopped: true,
+        },
+      };
+      return;
+    }
     // Keep the sources with the answer, so a follow-up can ask about "the second link".
     const storedAnswer = event.citations.length
       ? `${event.text}\n\nSources:\n${event.citations.map((source, index) => `${index + 1}. ${source.url}`).join("\n")}`
@@ -143,19 +177,34 @@ export async function* answerTurn(turn: Turn, deps: AnswerDependencies): AsyncGe
   }
 }
 
-/** The provider's events; when the turn's deadline aborts the request, ends with the deadline's error. */
-async function* completionWithinDeadline(
+/**
+ * The provider's events. When the turn's own signal (`stop`) aborts the request, ends with "stopped"; when its
+ * deadline does, throws the deadline's error. `deps.signal` aborts on either (the engine joins them).
+ */
+async function* completionUntilStopped(
   deps: AnswerDependencies,
   request: ReturnType<typeof buildChatRequest>,
-): AsyncGenerator<CompletionEvent> {
+  stop: AbortSignal | undefined,
+  modelRemedy: string,
+): AsyncGenerator<CompletionEvent | { type: "stopped" }> {
+  const signal = deps.signal && stop ? AbortSignal.any([deps.signal, stop]) : (deps.signal ?? stop);
+  if (stop?.aborted) {
+    yield { type: "stopped" };
+    return;
+  }
   try {
     yield* runCompletion(deps.client, request, {
       secrets: [deps.config.aimlApiKey],
+      modelRemedy,
       idleTimeoutMs: deps.idleTimeoutMs,
-      ...(deps.signal ? { signal: deps.signal } : {}),
+      ...(signal ? { signal } : {}),
     });
   } catch (error) {
-    if (deps.signal?.aborted) throw deps.signal.reason;
+    if (stop?.aborted && signal?.reason === stop.reason) {
+      yield { type: "stopped" };
+      return;
+    }
+    if (signal?.aborted) throw signal.reason;
     throw error;
   }
 }

@@ -13,10 +13,12 @@ import type { Stores } from "../store/open-stores.ts";
 import { historyUnreadable, storeUnreachable } from "../store/store-errors.ts";
 import { conversationId, type Engine, type ReplyEvent, type Turn, type TurnKind } from "../types.ts";
 import { UsageLedger } from "../usage/usage-ledger.ts";
-import { answerTurn } from "./answer.ts";
+import { answerTurn, STOPPED_NOTE } from "./answer.ts";
 import { ChannelSettings } from "./channel-settings.ts";
 import { settingsCommand } from "./channel-settings-command.ts";
-import { helpCommand, modelCommand, resetCommand, usageCommand } from "./settings-commands.ts";
+import { checkOptions } from "./check-options.ts";
+import { helpCommand } from "./help.ts";
+import { modelCommand, resetCommand, usageCommand } from "./settings-commands.ts";
 
 /** One day: RETENTION_DAYS is counted in these. */
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -95,7 +97,9 @@ export function createEngine(deps: EngineDependencies): Engine {
           return undefined;
         });
         const unread = "\n(This channel's own settings could not be read right now.)";
-        yield done(`${helpCommand(deps.config, deps.catalog, channel ?? {})}${channel ? "" : unread}`);
+        yield done(
+          `${helpCommand(deps.config, turn.key.platform, deps.catalog, channel ?? {})}${channel ? "" : unread}`,
+        );
         return;
       }
       case "settings":
@@ -131,7 +135,7 @@ export function createEngine(deps: EngineDependencies): Engine {
         );
         return;
       case "reset":
-        yield done(await storeCommand(() => resetCommand(turn, conversations)));
+        yield done(await storeCommand(() => resetCommand(turn, conversations, deps.config.commandPrefix)));
         return;
       default:
         yield* answerTurn(turn, {
@@ -180,15 +184,20 @@ export function createEngine(deps: EngineDependencies): Engine {
       let partialText = "";
       let command: TurnKind = received.kind;
       try {
-        const turn = commandFromMessage(received);
-        command = turn.kind;
-        const access = checkAccess(turn, deps.config.policy);
+        const asked = commandFromMessage(received, deps.config.commandPrefix);
+        command = asked.kind;
+        const access = checkAccess(asked, deps.config.policy);
         if (!access.allowed) throw new ParleyError("access_denied", access.message);
+        const turn = checkOptions(asked, deps.config.allowedModels);
         // Turns of one conversation run one after another (across processes on Redis), so each sees the
         // previous exchange; the lock is held until the consumer has shown the whole answer.
         if (CONVERSATION_KINDS.has(turn.kind)) {
+          // A turn stopped while it waits for its conversation gives up its place in the queue.
+          const waitSignal = received.signal
+            ? AbortSignal.any([deadline.signal, received.signal])
+            : deadline.signal;
           lease = await deps.stores.locks
-            .acquire(conversation, { leaseMs, signal: deadline.signal })
+            .acquire(conversation, { leaseMs, signal: waitSignal })
             .catch((error: unknown) => {
               throw error instanceof ParleyError ? error : historyUnreadable(error);
             });
@@ -201,6 +210,10 @@ export function createEngine(deps: EngineDependencies): Engine {
           yield event;
         }
       } catch (thrown) {
+        if (received.signal?.aborted && !deadline.signal.aborted && partialText === "") {
+          yield { type: "done", result: { text: "", citations: [], notes: [STOPPED_NOTE], stopped: true } };
+          return;
+        }
         const error = asParleyError(thrown);
         logFailure(logger, error, conversation, command);
         yield { type: "error", error, partialText };

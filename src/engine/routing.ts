@@ -1,4 +1,5 @@
 // Picks the model, output budget and effort for a turn, and rejects bad input before any provider call.
+import { commandHint, promptHint } from "../command-hint.ts";
 import { REASONING_EFFORTS, type ReasoningEffort } from "../commands.ts";
 import type { Config } from "../config.ts";
 import { badInput, ParleyError } from "../errors.ts";
@@ -31,15 +32,32 @@ export function resolveAllowedModel(name: string, allowed: readonly string[]): s
   return match;
 }
 
+/** An example of the turn's command with a prompt, written the way that reaches the turn's conversation. */
+function promptExample(turn: Turn, prefix: string): string {
+  switch (turn.kind) {
+    case "search":
+      return commandHint(turn.key, "search", prefix, "latest Node.js LTS");
+    case "reason":
+      return commandHint(turn.key, "reason", prefix, "what is a monad?");
+    case "ask":
+      return commandHint(turn.key, "ask", prefix, "what is a monad?");
+    default:
+      return promptHint(turn.key, "what is a monad?");
+  }
+}
+
+/** What the user can do, where the turn is, about a model the provider does not offer. */
+export function unavailableModelRemedy(turn: Turn, prefix: string): string {
+  if (turn.kind === "search") return "An admin needs to change MODEL_SEARCH.";
+  if (turn.kind === "reason") return "An admin needs to change MODEL_REASON.";
+  return `Pick another with ${commandHint(turn.key, "model", prefix, "<name>")}.`;
+}
+
 /** Checks the prompt: not empty (unless files came with it) and not over the length limit. */
-export function checkPrompt(turn: Turn): string {
+export function checkPrompt(turn: Turn, commandPrefix: string): string {
   const text = turn.text.trim();
   if (!text && !turn.attachments?.length) {
-    const example =
-      turn.kind === "search"
-        ? "/search latest Node.js LTS"
-        : `/${turn.kind === "reason" ? "reason" : "ask"} what is a monad?`;
-    throw badInput(`Please include a prompt, for example \`${example}\`.`);
+    throw badInput(`Please include a prompt, for example ${promptExample(turn, commandPrefix)}.`);
   }
   if (text.length > MAX_PROMPT_CHARACTERS) {
     throw badInput(
@@ -79,13 +97,9 @@ export function routeTurn(input: {
     }
   } else if (turn.kind === "reason") {
     model = input.channelModels?.reason ?? config.models.reason;
-    const effort = turn.options?.effort?.trim().toLowerCase() || "medium";
-    if (!REASONING_EFFORTS.includes(effort as ReasoningEffort)) {
-      throw badInput(
-        `Unknown effort "${turn.options?.effort}". Use one of: ${REASONING_EFFORTS.join(", ")}.`,
-      );
-    }
-    reasoningEffort = effort as ReasoningEffort;
+    // The engine checked the effort against the registry's choices (check-options.ts) before routing.
+    const effort = turn.options?.effort?.trim().toLowerCase();
+    reasoningEffort = REASONING_EFFORTS.find((level) => level === effort) ?? "medium";
     status = "Thinking…";
   } else if (turn.kind === "ask") {
     const requested = turn.options?.model?.trim();
@@ -99,7 +113,7 @@ export function routeTurn(input: {
     const nearest = catalog.nearest(model);
     throw new ParleyError(
       "model_unavailable",
-      `The model ${model} is not offered by the provider right now.${nearest.length ? ` Close matches: ${nearest.join(", ")}.` : ""} An admin can change it, or pick another with /model.`,
+      `The model ${model} is not offered by the provider right now.${nearest.length ? ` Close matches: ${nearest.join(", ")}.` : ""} ${unavailableModelRemedy(turn, config.commandPrefix)}`,
     );
   }
   const info = catalog.info(model);

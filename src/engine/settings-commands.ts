@@ -1,14 +1,15 @@
-// The commands that answer without a model: /model, /reset, /usage and /help (/settings has its own file).
-import { COMMANDS } from "../commands.ts";
+// The commands that answer without a model: /model, /reset and /usage (/help is in help.ts, /settings in its own file).
+import { commandHint, isThreadConversation, platformHasThreads } from "../command-hint.ts";
+import { slashCommand } from "../command-names.ts";
 import type { Config } from "../config.ts";
 import type { ConversationStore } from "../context/conversation-store.ts";
 import type { ModelCatalog } from "../models/catalog.ts";
 import type { UsageLimits } from "../policy/policy-config.ts";
 import { formatCount, formatDollars } from "../policy/refusal.ts";
-import type { Turn } from "../types.ts";
+import type { ConversationKey, Turn } from "../types.ts";
 import { type UsageLedger, type UsageTotals, usageScopes } from "../usage/usage-ledger.ts";
-import { type ChannelChoices, type ChannelSettings, isThread } from "./channel-settings.ts";
-import { effectiveModels, modelsLine, perPersonLimits, promptPreview } from "./channel-settings-show.ts";
+import type { ChannelSettings } from "./channel-settings.ts";
+import { perPersonLimits } from "./channel-settings-show.ts";
 import { resolveAllowedModel } from "./routing.ts";
 
 /** /model: show the chat model of this thread (or channel), or set it to an allowed one. */
@@ -17,28 +18,52 @@ export async function modelCommand(
   deps: { config: Config; settings: ChannelSettings; catalog: ModelCatalog },
 ): Promise<string> {
   const name = (turn.options?.name ?? turn.text).trim();
+  const prefix = deps.config.commandPrefix;
+  const [ask, search, reason] = [
+    slashCommand("ask", prefix),
+    slashCommand("search", prefix),
+    slashCommand("reason", prefix),
+  ];
   const allowed = deps.config.allowedModels.map((model) => `\`${model}\``).join(", ");
-  const here = isThread(turn.key) ? "this thread" : "this channel";
   if (!name) {
     const current = (await deps.settings.chatModel(turn.key)) ?? deps.config.models.chat;
-    return `The chat model of ${here} is \`${current}\` (/search and /reason use their own).\nAllowed models: ${allowed}.\nChange it with \`/model <name>\`.`;
+    return `The chat model of ${placeName(turn.key)} is \`${current}\` (${search} and ${reason} use their own).\nAllowed models: ${allowed}.\nChange it with ${commandHint(turn.key, "model", prefix, "<name>")}.`;
   }
-  const model = resolveAllowedModel(name, deps.config.allowedModels);
-  await deps.settings.setChatModel(turn.key, model);
-  const warning = deps.catalog.isListed(model)
+  const chosen = resolveAllowedModel(name, deps.config.allowedModels);
+  await deps.settings.setChatModel(turn.key, chosen);
+  const warning = deps.catalog.isListed(chosen)
     ? ""
-    : `\n⚠️ The provider does not list \`${model}\` right now.`;
-  const scope = isThread(turn.key)
-    ? "/ask, mentions and follow-ups in this thread use"
-    : "/ask, mentions and follow-ups in this channel (and its threads without a choice of their own) use";
-  return `From now on, ${scope} \`${model}\`; /search and /reason keep their own models.${warning}`;
+    : `\n⚠️ The provider does not list \`${chosen}\` right now.`;
+  return `From now on, ${modelScope(turn.key, ask)} \`${chosen}\`; ${search} and ${reason} keep their own models.${warning}`;
+}
+
+/** "this thread", "this channel" or, where there are no threads (the terminal), "this conversation". */
+function placeName(key: ConversationKey): string {
+  if (!platformHasThreads(key.platform)) return "this conversation";
+  return isThreadConversation(key) ? "this thread" : "this channel";
+}
+
+/** Which turns a /model choice here reaches; `ask` is /ask as users type it. */
+function modelScope(key: ConversationKey, ask: string): string {
+  if (!platformHasThreads(key.platform)) return `${ask} and plain messages here use`;
+  return isThreadConversation(key)
+    ? `${ask}, mentions and follow-ups in this thread use`
+    : `${ask}, mentions and follow-ups in this channel (and its threads without a choice of their own) use`;
 }
 
 /** /reset: forget this conversation. */
-export async function resetCommand(turn: Turn, conversations: ConversationStore): Promise<string> {
+export async function resetCommand(
+  turn: Turn,
+  conversations: ConversationStore,
+  commandPrefix: string,
+): Promise<string> {
   if (await conversations.forget(turn.key))
     return "Done: I forgot this conversation. The next message starts fresh.";
-  return "There is nothing to forget here yet. To reset a thread, write `/reset` in it and mention me.";
+  // Outside a thread, the user may have meant one of the channel's threads: say how to reach it.
+  if (isThreadConversation(turn.key) || !platformHasThreads(turn.key.platform))
+    return "There is nothing to forget here yet.";
+  const inThread = commandHint(turn.key, "reset", commandPrefix, "", { inThread: true });
+  return `There is nothing to forget here yet. To reset a thread, write ${inThread} in it.`;
 }
 
 /**
@@ -87,21 +112,4 @@ function describeTotals(totals: UsageTotals): string {
   const tokens = totals.promptTokens + totals.completionTokens;
   const cost = totals.costUsd >= 0.01 ? totals.costUsd.toFixed(2) : totals.costUsd.toFixed(4);
   return `${tokens.toLocaleString("en-US")} tokens (${totals.promptTokens.toLocaleString("en-US")} in, ${totals.completionTokens.toLocaleString("en-US")} out), $${cost}, ${totals.requests} ${totals.requests === 1 ? "request" : "requests"}`;
-}
-
-/** /help: the registry, as a list, and the prompt and models of this channel. */
-export function helpCommand(config: Config, catalog: ModelCatalog, channel: ChannelChoices): string {
-  const lines = COMMANDS.map((command) => {
-    const usage = command.usageHint ? ` ${command.usageHint}` : "";
-    return `• \`/${command.name}${usage}\` — ${command.description}`;
-  });
-  return [
-    "**parley** — answers from the AI/ML API, right here.",
-    ...lines,
-    "Mention me to start a thread; I answer follow-ups in that thread without a mention.",
-    `Models here: ${modelsLine(effectiveModels(config, catalog, channel))}.`,
-    channel.prompt
-      ? `System prompt here (this channel's):\n${promptPreview(channel.prompt)}`
-      : "System prompt here: the default (admins can set one with `/settings prompt`).",
-  ].join("\n");
 }

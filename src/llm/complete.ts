@@ -6,8 +6,9 @@ import type { Citation, Usage } from "../types.ts";
 import { CitationCollector } from "./citations.ts";
 import { toProviderError } from "./provider-errors.ts";
 
-/** What a completion yields: text as it arrives, then one `final`. */
+/** What a completion yields: the model asked, then the one the provider names if another, text, then one `final`. */
 export type CompletionEvent =
+  | { type: "model"; model: string }
   | { type: "text"; delta: string }
   | { type: "final"; text: string; citations: Citation[]; model: string; usage?: Usage };
 
@@ -19,6 +20,8 @@ export interface CompletionOptions {
   idleTimeoutMs: number;
   /** Aborts the request (the turn's overall deadline). */
   signal?: AbortSignal;
+  /** The sentence telling the user what to do about an unavailable model, where they are. */
+  modelRemedy: string;
 }
 
 /** Streams (or, for `stream: false`, fetches) one answer; throws ParleyError on failure. */
@@ -27,7 +30,8 @@ export async function* runCompletion(
   request: ChatCompletionCreateParams,
   options: CompletionOptions,
 ): AsyncGenerator<CompletionEvent> {
-  const context = { model: request.model, secrets: options.secrets };
+  const context = { model: request.model, secrets: options.secrets, modelRemedy: options.modelRemedy };
+  yield { type: "model", model: request.model };
   if (!request.stream) {
     const completion = await client.chat.completions
       .create({ ...request, stream: false }, { signal: options.signal })
@@ -39,12 +43,14 @@ export async function* runCompletion(
     const citations = new CitationCollector();
     citations.addAnnotations(choice?.message.annotations);
     citations.addTopLevel(completion);
+    const answeredBy = completion.model || request.model;
+    if (answeredBy !== request.model) yield { type: "model", model: answeredBy };
     if (text) yield { type: "text", delta: text };
     yield {
       type: "final",
       text,
       citations: citations.list(),
-      model: completion.model || request.model,
+      model: answeredBy,
       usage: readUsage(completion.usage, completion),
     };
     return;
@@ -69,7 +75,10 @@ export async function* runCompletion(
     );
     for await (const chunk of stream) {
       armIdleTimer();
-      if (chunk.model) answeredBy = chunk.model;
+      if (chunk.model && chunk.model !== answeredBy) {
+        answeredBy = chunk.model;
+        yield { type: "model", model: answeredBy };
+      }
       citations.addTopLevel(chunk);
       usage = mergeUsage(usage, readUsage(chunk.usage, chunk));
       for (const choice of chunk.choices ?? []) {

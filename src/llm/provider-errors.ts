@@ -26,7 +26,12 @@ export function providerMessage(error: APIError): string | undefined {
 /** Maps an SDK error (or anything) to a ParleyError; `secrets` are scrubbed from provider text. */
 export function toProviderError(
   error: unknown,
-  context: { model: string; secrets: readonly string[] },
+  context: {
+    model: string;
+    secrets: readonly string[];
+    /** The sentence telling the user what to do about an unavailable model, where they are. */
+    modelRemedy: string;
+  },
 ): ParleyError {
   if (error instanceof ParleyError) return error;
   const scrub = (text: string) =>
@@ -82,7 +87,7 @@ export function toProviderError(
     if (status === 404) {
       return new ParleyError(
         "model_unavailable",
-        `The model ${context.model} is not available from the provider; pick another with /model.${said}`,
+        `The model ${context.model} is not available from the provider. ${context.modelRemedy}${said}`,
         { cause: error },
       );
     }

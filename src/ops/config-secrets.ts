@@ -1,7 +1,7 @@
 // The values in a Config that must never reach a log line, a health body or a user.
 import type { Config } from "../config.ts";
 
-/** The API key, the platforms' tokens and signing secret, and the store URL's password. */
+/** The API key, the platforms' tokens and signing secret, and the password of every configured URL. */
 export function configSecrets(config: Config): string[] {
   const secrets = [
     config.aimlApiKey,
@@ -9,15 +9,19 @@ export function configSecrets(config: Config): string[] {
     config.slack.botToken,
     config.slack.appToken,
     config.slack.signingSecret,
-    storePassword(config.storeUrl),
+    urlPassword(config.storeUrl),
+    // A proxy in front of the provider or a platform may take credentials in its URL too.
+    urlPassword(config.aimlBaseUrl),
+    urlPassword(config.discord.apiUrl),
+    urlPassword(config.slack.apiUrl),
   ];
   return secrets.filter((secret): secret is string => secret !== undefined && secret !== "");
 }
 
-/** The password (or the lone user part, which Redis treats as the password) of a store URL. */
-function storePassword(storeUrl: string): string | undefined {
+/** The password (or the lone user part, which Redis treats as the password) of a URL. */
+function urlPassword(value: string): string | undefined {
   try {
-    const url = new URL(storeUrl);
+    const url = new URL(value);
     return url.password || (url.protocol.startsWith("redis") ? url.username : "") || undefined;
   } catch {
     return undefined;

@@ -105,6 +105,7 @@ export function createTurnLifecycle(options: TurnLifecycleOptions): TurnLifecycl
       outcome,
       ...(outcome === "error" ? { errorCode } : {}),
       ...(seen.refusedBy === undefined ? {} : { refusedBy: seen.refusedBy }),
+      ...(seen.result?.stopped ? { stopped: true } : {}),
       messages: rendered?.messages.length ?? 0,
       ...(seen.firstTextAtMs === undefined
         ? {}

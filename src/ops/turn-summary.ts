@@ -14,6 +14,8 @@ export interface TurnSummary {
   errorCode?: string;
   /** What refused the turn before the provider was called: a limit's name, or "access". */
   refusedBy?: string;
+  /** True when the asker stopped the answer (Ctrl-C, a Stop button); the outcome is still "done". */
+  stopped?: boolean;
   /** How many chat messages the reply left. */
   messages: number;
   /** From the turn's start to its first text (what the asker waits for). */

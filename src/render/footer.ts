@@ -1,4 +1,4 @@
-// The text around an answer's body: the numbered Sources list, italic notes, and the cut-off and error lines.
+// The text around an answer's body: the numbered Sources list, italic notes, the model line, the cut-off and error lines.
 import type { Citation, ReplyResult } from "../types.ts";
 
 /** Shown instead of an answer whose text came back empty (and that has nothing else to show). */
@@ -65,25 +65,40 @@ function italicLine(note: string): string {
   return `*${note.replace(/\s+/g, " ").replace(/[\\*]/g, "\\$&")}*`;
 }
 
+/** The footer's last line, naming the model that answered: "*Model: gpt-4o-mini*". */
+export function modelLine(model: string): string {
+  return italicLine(`Model: ${model}`);
+}
+
 /**
- * Splits a finished reply into the body (the answer, which may be cut between messages) and the footer (Sources
- * then notes, which is never cut). An answer with no text and no footer gets `EMPTY_ANSWER_TEXT` as its body.
+ * Splits a finished reply into the body (the answer, which may be cut between messages) and the footer (Sources,
+ * then notes, then the model line, never cut). An answer with no text, Sources or notes gets `EMPTY_ANSWER_TEXT`
+ * as its body.
  */
 export function composeReplyText(result: ReplyResult): { body: string; footer: string } {
   const notes = result.notes
     .map((note) => note.trim())
     .filter((note) => note !== "")
-    .map(italicLine)
-    .join("\n");
-  const footer = [formatSources(result.citations), notes].filter((part) => part !== "").join("\n\n");
+    .map(italicLine);
+  const sources = formatSources(result.citations);
+  const lines = result.model ? [...notes, modelLine(result.model)] : notes;
+  const footer = [sources, lines.join("\n")].filter((part) => part !== "").join("\n\n");
   const body = result.text.trimEnd();
-  if (body.trim() === "") return { body: footer === "" ? EMPTY_ANSWER_TEXT : "", footer };
+  if (body.trim() === "") {
+    const nothingElse = sources === "" && notes.length === 0;
+    return { body: nothingElse ? EMPTY_ANSWER_TEXT : "", footer };
+  }
   return { body, footer };
 }
 
 /** The line appended to a partial answer when the stream failed: "⚠️ *The answer was cut off: …*". */
 export function cutOffNotice(userMessage: string): string {
   return `⚠️ *The answer was cut off: ${userMessage.trim().replace(/[\\*]/g, "\\$&")}*`;
+}
+
+/** The footer of a partial answer: the cut-off notice, then the model line when a model was answering. */
+export function cutOffFooter(userMessage: string, model: string | undefined): string {
+  return model ? `${cutOffNotice(userMessage)}\n${modelLine(model)}` : cutOffNotice(userMessage);
 }
 
 /** The message shown for an error that arrived before any answer text. */

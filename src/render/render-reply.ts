@@ -3,7 +3,7 @@ import { asParleyError, ParleyError } from "../errors.ts";
 import type { ReplyEvent, ReplyResult } from "../types.ts";
 import type { WritePriority } from "./edit-pacer.ts";
 import { type EventSource, openEventSource, type PulledEvent } from "./event-source.ts";
-import { composeReplyText, cutOffNotice, errorMessageText } from "./footer.ts";
+import { composeReplyText, cutOffFooter, errorMessageText } from "./footer.ts";
 import { layoutReply, type SettledChunks } from "./layout.ts";
 import { createMessageWriter } from "./message-writer.ts";
 import { type FormatText, splitMessage } from "./split.ts";
@@ -67,6 +67,8 @@ export async function renderReply(
   const writer = createMessageWriter(surface, clock, format);
   const source = openEventSource(events);
   let text = "";
+  /** The model answering, once the stream named one: a cut-off answer still says which model wrote it. */
+  let answeringModel: string | undefined;
   let settled: SettledChunks = emptySettledChunks;
   let dirty = false;
   let editsStopped = false;
@@ -130,6 +132,9 @@ export async function renderReply(
           }
         }
         return undefined;
+      case "model":
+        answeringModel = event.model;
+        return undefined;
       case "text":
         text += event.delta;
         // Users must see the first tokens at once; only the edits after that are throttled.
@@ -176,7 +181,7 @@ export async function renderReply(
     if (partial.trim() !== "") {
       const chunks = layoutReply(
         partial,
-        cutOffNotice(error.userMessage),
+        cutOffFooter(error.userMessage, answeringModel),
         maxLength,
         format,
         settledFor(partial),

@@ -4,6 +4,7 @@ import Keyv from "keyv";
 import { withoutCredentials } from "../config.ts";
 import { ParleyError } from "../errors.ts";
 import { type Logger, silentLogger } from "../logger.ts";
+import { failureReason } from "../ops/network-failure.ts";
 import { BoundedKeyvStore, boundedClient, withinMs } from "./bounded-redis.ts";
 import { redisCounters } from "./counters.ts";
 import { CONVERSATION_TTL_MS } from "./history.ts";
@@ -32,6 +33,11 @@ export async function openRedis(url: string, options: StoreOptions): Promise<Sto
   await connectWithin(client, options.redisStartupTimeoutMs ?? 10_000, shownUrl);
   const commandTimeoutMs = options.redisCommandTimeoutMs ?? 2000;
   const bounded = boundedClient(client, commandTimeoutMs);
+  // A Redis that wants a password accepts the connection and refuses only the first command.
+  await bounded.ping().catch((error: unknown) => {
+    client.destroy();
+    throw redisStartupFailure(error, shownUrl);
+  });
 
   const namespace = (name: string) =>
     new Keyv({
@@ -76,6 +82,7 @@ export async function openRedis(url: string, options: StoreOptions): Promise<Sto
 /** The parts of a node-redis client its connection handling uses. */
 interface ConnectionControl {
   on(event: "ready" | "error", listener: (error?: unknown) => void): unknown;
+  off(event: "error", listener: (error?: unknown) => void): unknown;
   connect(): Promise<unknown>;
   destroy(): void;
 }
@@ -101,26 +108,74 @@ function watchConnection(client: ConnectionControl, logger: Logger | undefined, 
   });
 }
 
-/** Connects, or gives up after `timeoutMs` with a config error naming the (redacted) URL. */
+/**
+ * Connects, or gives up with a config error naming the (redacted) URL and why: at once when Redis refuses the
+ * password, after `timeoutMs` when it cannot be reached (it may still be starting).
+ */
 async function connectWithin(client: ConnectionControl, timeoutMs: number, shownUrl: string): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
+  let lastError: unknown;
+  let refuse: (error: ParleyError) => void = () => undefined;
+  const refused = new Promise<never>((_, reject) => {
+    refuse = reject;
+  });
+  // node-redis reports every failed attempt here while it keeps retrying.
+  const onError = (error: unknown): void => {
+    lastError = error;
+    if (redisAuthFailure(error)) refuse(redisStartupFailure(error, shownUrl));
+  };
+  client.on("error", onError);
   const connecting = client.connect();
   const gaveUp = new Promise<"timeout">((resolve) => {
     timer = setTimeout(() => resolve("timeout"), timeoutMs);
   });
   try {
-    const outcome = await Promise.race([connecting, gaveUp]);
+    const outcome = await Promise.race([connecting, gaveUp, refused]);
     if (outcome !== "timeout") return;
-    connecting.catch(() => undefined);
-    client.destroy();
+    const reason = lastError === undefined ? "no answer" : failureReason(lastError);
     throw new ParleyError(
       "config",
-      `STORE_URL: could not connect to Redis at ${shownUrl} within ${timeoutMs} ms`,
+      `STORE_URL: could not connect to Redis at ${shownUrl} within ${timeoutMs / 1000} s (${reason}): ` +
+        "check that Redis is running there, or correct STORE_URL",
     );
   } catch (error) {
+    connecting.catch(() => undefined);
+    client.destroy();
     if (error instanceof ParleyError) throw error;
-    throw new ParleyError("config", `STORE_URL: could not connect to Redis at ${shownUrl}`, { cause: error });
+    throw redisStartupFailure(error, shownUrl);
   } finally {
     clearTimeout(timer);
+    client.off("error", onError);
   }
+}
+
+/** The first word of a Redis error that refuses the credentials (WRONGPASS, NOAUTH…), else undefined. */
+function redisAuthFailure(error: unknown): string | undefined {
+  const message = error instanceof Error ? error.message : "";
+  return /^(WRONGPASS|NOAUTH|ERR AUTH|ERR invalid password)\b/.exec(message)?.[1];
+}
+
+/** A start-up failure of the Redis store as one sentence naming STORE_URL; the password is never shown. */
+function redisStartupFailure(error: unknown, shownUrl: string): ParleyError {
+  const refusal = redisAuthFailure(error);
+  if (refusal === "NOAUTH") {
+    return new ParleyError(
+      "config",
+      `STORE_URL: Redis at ${shownUrl} requires a password (NOAUTH): put it in STORE_URL as redis://:password@host:port`,
+      { cause: error },
+    );
+  }
+  if (refusal) {
+    return new ParleyError(
+      "config",
+      `STORE_URL: Redis at ${shownUrl} refused the user or password (${refusal}): check them in STORE_URL`,
+      { cause: error },
+    );
+  }
+  const reason = failureReason(error);
+  return new ParleyError(
+    "config",
+    `STORE_URL: could not use Redis at ${shownUrl} (${reason}): check that Redis is running there, or correct STORE_URL`,
+    { cause: error },
+  );
 }

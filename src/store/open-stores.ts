@@ -55,10 +55,30 @@ export interface StoreOptions {
 
 /** Opens the store named by a `sqlite://file` or `redis://host:port` URL. */
 export async function openStores(storeUrl: string, options: StoreOptions = {}): Promise<Stores> {
-  if (storeUrl.startsWith("sqlite://")) return openSqlite(storeUrl.slice("sqlite://".length), options);
+  if (storeUrl.startsWith("sqlite://")) {
+    const filePath = storeUrl.slice("sqlite://".length);
+    try {
+      return openSqlite(filePath, options);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new ParleyError(
+        "config",
+        `STORE_URL: could not open the SQLite file ${filePath} (${reason}): check that its folder is writable, ` +
+          "or correct STORE_URL",
+        { cause: error },
+      );
+    }
+  }
   if (/^rediss?:\/\//.test(storeUrl)) return openRedis(storeUrl, options);
   throw new ParleyError(
     "config",
     `STORE_URL: expected sqlite://… or redis://…, got "${withoutCredentials(storeUrl)}"`,
   );
+}
+
+/** Where the store lives, for the start-up summary: "SQLite file data/parley.sqlite", "Redis at redis://***@…". */
+export function storeDescription(storeUrl: string): string {
+  if (storeUrl === "sqlite://:memory:") return "SQLite in memory (nothing is kept after a restart)";
+  if (storeUrl.startsWith("sqlite://")) return `SQLite file ${storeUrl.slice("sqlite://".length)}`;
+  return `Redis at ${withoutCredentials(storeUrl)}`;
 }

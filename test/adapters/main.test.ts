@@ -38,8 +38,8 @@ describe("npm start", () => {
   it("without platform credentials, exits and names the variables to set", async () => {
     const { child, output } = startMain({ AIML_API_KEY: "test-key" });
     expect(await exitCode(child)).toBe(1);
-    expect(output()).toContain("DISCORD_TOKEN");
-    expect(output()).toContain("SLACK_BOT_TOKEN");
+    expect(output()).toContain("DISCORD_TOKEN or SLACK_BOT_TOKEN: no chat platform is configured.");
+    expect(output()).toContain("SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode)");
     expect(output()).toContain("npm run chat");
   });
 
@@ -156,7 +156,13 @@ describe("npm start", () => {
       SLACK_API_URL: slack.apiUrl,
     });
     expect(await exitCode(child)).toBe(1);
-    expect(output()).toContain("SLACK_BOT_TOKEN: Slack refused the token (invalid_auth)");
+    expect(output().trimEnd().split("\n").at(-1)).toBe(
+      "Slack rejected SLACK_BOT_TOKEN (invalid_auth at auth.test): copy the Bot User OAuth Token (xoxb-…) from " +
+        "OAuth & Permissions, and reinstall the app if it was revoked",
+    );
+    // Discord had started; it was stopped (the replies drained, the store closed) before the exit.
+    expect(output()).toContain('"msg":"discord adapter ready"');
+    expect(output()).toContain('"msg":"replies drained"');
     expect(output()).not.toContain("xoxb-refused");
   });
 });

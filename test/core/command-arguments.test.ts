@@ -35,6 +35,35 @@ describe("parseCommandArguments", () => {
     expect(parseCommandArguments(spec("reason"), "why high").options).toEqual({});
   });
 
+  it("takes a mistyped effort as the effort, so the engine can refuse it instead of sending it as the prompt", () => {
+    for (const word of ["extreme", "MAX", "none", "minimal", "xhigh", "ultra", "highest", "med"]) {
+      expect(parseCommandArguments(spec("reason"), `${word} why is the sky blue`), word).toEqual({
+        text: "why is the sky blue",
+        options: { effort: word },
+      });
+    }
+    expect(parseCommandArguments(spec("reason"), "effort:extreme why").options).toEqual({
+      effort: "extreme",
+    });
+    expect(parseCommandArguments(spec("reason"), "effort: high why")).toEqual({
+      text: "why",
+      options: { effort: "high" },
+    });
+    expect(parseCommandArguments(spec("reason"), "effort:").options).toEqual({ effort: "" });
+  });
+
+  it("keeps ordinary first words in the prompt", () => {
+    for (const prompt of [
+      "why is the sky blue",
+      "is P equal to NP?",
+      "hard problems: what makes them hard",
+    ]) {
+      expect(parseCommandArguments(spec("reason"), prompt), prompt).toEqual({ text: prompt, options: {} });
+    }
+    // Lookalikes are the effort's only: /ask takes no effort.
+    expect(parseCommandArguments(spec("ask"), "max speed of light").text).toBe("max speed of light");
+  });
+
   it("gives /model its argument as the text", () => {
     expect(parseCommandArguments(spec("model"), " gpt-4o-mini ")).toEqual({
       text: "gpt-4o-mini",

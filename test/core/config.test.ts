@@ -121,6 +121,7 @@ describe("loadConfig", () => {
       "SLACK_API_URL",
       "PORT",
       "METRICS_PORT",
+      "COMMAND_PREFIX",
       "LIMIT_USER_DAILY_TOKENS",
       "LIMIT_CHANNEL_DAILY_TOKENS",
       "LIMIT_WORKSPACE_DAILY_TOKENS",
@@ -141,6 +142,48 @@ describe("loadConfig", () => {
   });
 });
 
+describe("loadConfig for npm start (a platform required)", () => {
+  const problemsOf = (env: Record<string, string>): string[] => {
+    try {
+      loadConfig({ AIML_API_KEY: "k", ...env }, { requirePlatform: true });
+    } catch (error) {
+      return (error as ParleyError).userMessage.split("\n").slice(1);
+    }
+    return [];
+  };
+
+  it("names the missing platform together with every other problem, in one round", () => {
+    expect(problemsOf({ AIML_API_KEY: "", MAX_OUTPUT_TOKENS: "lots" })).toEqual([
+      "AIML_API_KEY: required: your API key from https://aimlapi.com/app/keys",
+      'MAX_OUTPUT_TOKENS: expected a whole number from 16 to 100000, got "lots"',
+      "DISCORD_TOKEN or SLACK_BOT_TOKEN: no chat platform is configured. Set DISCORD_TOKEN for Discord, or " +
+        "SLACK_BOT_TOKEN with SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode) for Slack. To " +
+        "try parley without a platform, run `npm run chat`.",
+    ]);
+    // The terminal needs no platform.
+    expect(loadConfig({ AIML_API_KEY: "k" }).discord.token).toBeUndefined();
+  });
+
+  it("names what a half-configured Slack lacks, judging tokens by their prefix without repeating them", () => {
+    expect(problemsOf({ SLACK_APP_TOKEN: "xapp-only" })).toEqual([
+      "SLACK_BOT_TOKEN: required for Slack: the Bot User OAuth Token (xoxb-…) under OAuth & Permissions",
+    ]);
+    expect(problemsOf({ SLACK_BOT_TOKEN: "xoxb-only" })).toEqual([
+      "SLACK_SIGNING_SECRET: required in HTTP mode (Basic Information → App Credentials); or set SLACK_APP_TOKEN " +
+        "to use Socket Mode",
+    ]);
+    const swapped = problemsOf({ SLACK_BOT_TOKEN: "xapp-secret-1", SLACK_APP_TOKEN: "xoxb-secret-2" });
+    expect(swapped).toHaveLength(2);
+    expect(swapped.join("\n")).not.toMatch(/secret-1|secret-2/);
+  });
+
+  it("accepts each platform set up completely", () => {
+    expect(problemsOf({ DISCORD_TOKEN: "d" })).toEqual([]);
+    expect(problemsOf({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_APP_TOKEN: "xapp-1" })).toEqual([]);
+    expect(problemsOf({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_SIGNING_SECRET: "s" })).toEqual([]);
+  });
+});
+
 describe("readEnvironment", () => {
   it("takes a blank value in .env (as .env.example ships them) as unset, so defaults still apply", () => {
     const directory = mkdtempSync(join(tmpdir(), "parley-env-"));
@@ -149,6 +192,10 @@ describe("readEnvironment", () => {
       copyFileSync(new URL("../../.env.example", import.meta.url), envFile);
       // The terminal's quieter default survives the blank LOG_LEVEL= line, and so do the other defaults.
       const config = loadConfig({ LOG_LEVEL: "warn", ...readEnvironment({ AIML_API_KEY: "k" }, envFile) });
+      // As shipped, npm start needs the key and a platform, and says both at once.
+      expect(() => loadConfig(readEnvironment({}, envFile), { requirePlatform: true })).toThrow(
+        /AIML_API_KEY: required.*\nDISCORD_TOKEN or SLACK_BOT_TOKEN: no chat platform is configured/,
+      );
       expect(config.logLevel).toBe("warn");
       expect(config.metricsPort).toBeUndefined();
       expect(config.discord.shards).toBe(1);

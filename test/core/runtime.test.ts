@@ -10,6 +10,7 @@ import {
 } from "../support/node-versions.ts";
 
 const manifest = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+  dependencies: Record<string, string>;
   devDependencies: Record<string, string>;
   engines: { node: string };
 };
@@ -49,9 +50,15 @@ describe("runtime", () => {
   it.runIf(process.env.npm_lifecycle_event === "test")(
     "is the pinned node package's binary under npm test",
     () => {
-      expect(process.versions.node).toBe(manifest.devDependencies.node);
+      expect(process.versions.node).toBe(manifest.dependencies.node);
     },
   );
+
+  it("pins the node package as a production dependency, so `npm ci --omit=dev` brings the Node `npm start` runs on", () => {
+    expect(manifest.dependencies.node).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(manifest.devDependencies.node).toBeUndefined();
+    expect(satisfies(parseVersion(manifest.dependencies.node ?? ""), manifest.engines.node)).toBe(true);
+  });
 
   it("reads ranges the way npm does for the forms engines uses", () => {
     expect(satisfies([22, 18, 0], "^22.18.0 || >=23.6.0")).toBe(true);

@@ -35,12 +35,15 @@ describe("parseTypedArguments", () => {
   });
 
   it("reads a command written in a thread message", () => {
-    const turn = commandFromMessage({
-      key: { platform: "slack", workspace: "T1", channel: "C1", thread: "1.2" },
-      author: { id: "U1", displayName: "Ann", isBot: false },
-      kind: "mention",
-      text: "/settings prompt Be brief.",
-    });
+    const turn = commandFromMessage(
+      {
+        key: { platform: "slack", workspace: "T1", channel: "C1", thread: "1.2" },
+        author: { id: "U1", displayName: "Ann", isBot: false },
+        kind: "mention",
+        text: "/settings prompt Be brief.",
+      },
+      "",
+    );
     expect(turn).toMatchObject({ kind: "settings", subcommand: "prompt", text: "Be brief." });
   });
 });

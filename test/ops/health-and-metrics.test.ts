@@ -119,7 +119,7 @@ describe("/metrics", () => {
     const summary = await parley.operations.lifecycle.run(turn, ({ events }) =>
       renderReply(events, recording.surface),
     );
-    expect(recording.visibleTexts()).toEqual(["Metrics answer."]);
+    expect(recording.visibleTexts()).toEqual(["Metrics answer.\n\n*Model: gpt-4.1-mini-2025-04-14*"]);
     const model = summary?.model as string;
     expect(model).toBeTruthy();
 

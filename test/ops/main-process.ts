@@ -2,12 +2,13 @@
 import type { ChildProcessWithoutNullStreams } from "node:child_process";
 import { startParleyProcess } from "../support/parley-process.ts";
 
-/** Starts `node adapters/main.ts` in an empty folder (no developer .env) with only the given variables. */
+/** Starts `node adapters/main.ts` in an empty folder (no developer .env, unless in `files`) with only `env`. */
 export function startMain(
   env: Record<string, string>,
   cleanups: (() => Promise<void> | void)[],
+  files: Record<string, string> = {},
 ): { child: ChildProcessWithoutNullStreams; output: () => string } {
-  const started = startParleyProcess(env);
+  const started = startParleyProcess(env, files);
   cleanups.push(() => started.destroy());
   return { child: started.child, output: started.output };
 }

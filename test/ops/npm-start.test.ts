@@ -35,7 +35,19 @@ describe("npm start", () => {
       SLACK_API_URL: slack.apiUrl,
       PORT: String(port),
     });
-    await until("parley is running", () => output().includes('"adapters":["slack"]'));
+    await until("parley is running", () => output().includes("Health and metrics:"));
+    // Beside the JSON logs, a summary says where Slack must send its requests and where health is served.
+    expect(
+      output()
+        .split("\n")
+        .filter((line) => line !== "" && !line.startsWith("{")),
+    ).toEqual([
+      "parley is running.",
+      `  Slack: connected to workspace Fake as @parley, receiving events at http://0.0.0.0:${port}/slack/events`,
+      "  Store: SQLite in memory (nothing is kept after a restart)",
+      `  Health and metrics: http://0.0.0.0:${metricsPort}/healthz and /metrics`,
+      `  Health and metrics: http://0.0.0.0:${port}/healthz and /metrics`,
+    ]);
     const health = await httpGet(`http://127.0.0.1:${port}/healthz`);
     expect(health.status).toBe(200);
     expect(JSON.parse(health.body)).toEqual({
@@ -117,13 +129,19 @@ describe("npm start", () => {
     expect(await exitCode(child)).toBe(0);
     expect(discord.messagesIn(lateMessage.id)).toEqual([]);
     expect(provider.chatRequests()).toHaveLength(2);
-    expect(discord.messagesIn(quick.id).map((message) => message.content)).toEqual([quickText]);
+    expect(discord.messagesIn(quick.id).map((message) => message.content)).toEqual([
+      `${quickText}\n\n*Model: gpt-4.1-mini-2025-04-14*`,
+    ]);
     const slowShown = discord
       .messagesIn(slow.id)
       .map((message) => message.content)
       .join("\n");
     expect(slowShown.startsWith("slow0 slow1")).toBe(true);
-    expect(slowShown).toContain("parley restarted before this answer was finished.");
+    expect(
+      slowShown.endsWith(
+        "\n\n⚠️ *The answer was cut off: parley restarted before this answer was finished.*\n*Model: gpt-4.1-mini-2025-04-14*",
+      ),
+    ).toBe(true);
     expect(slowShown).not.toContain("slow79");
     const records = logRecords(output());
     expect(records.find((record) => record.msg === "replies drained")).toMatchObject({

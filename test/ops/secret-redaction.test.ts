@@ -34,6 +34,20 @@ describe("configSecrets", () => {
   });
 });
 
+describe("configSecrets of URLs", () => {
+  test("takes the password of a proxy in any configured URL", () => {
+    const proxied = loadConfig({
+      AIML_API_KEY: API_KEY,
+      AIML_BASE_URL: "https://parley:provider-proxy-pass@proxy.example/v1",
+      DISCORD_API_URL: "https://parley:discord-proxy-pass@proxy.example/api",
+      SLACK_API_URL: "https://parley:slack-proxy-pass@proxy.example/api/",
+    });
+    expect(configSecrets(proxied)).toEqual(
+      expect.arrayContaining(["provider-proxy-pass", "discord-proxy-pass", "slack-proxy-pass"]),
+    );
+  });
+});
+
 describe("the logger", () => {
   test("a thrown error whose message contains the API key is logged without it, stack included", () => {
     const log = recordingLogger(configSecrets(config));

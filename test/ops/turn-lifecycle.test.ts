@@ -85,7 +85,7 @@ describe("a turn", () => {
       return renderReply(events, recording.surface);
     });
 
-    expect(recording.visibleTexts()).toEqual(["Hello there, Ada."]);
+    expect(recording.visibleTexts()).toEqual(["Hello there, Ada.\n\n*Model: gpt-4.1-mini-2025-04-14*"]);
     expect(seenRequestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(received.map((sent) => sent.requestId)).toEqual([seenRequestId]);
     const adapterLine = log.records().find((record) => record.msg === "adapter line");
@@ -157,7 +157,9 @@ describe("drain", () => {
 
     const report = await lifecycle.drain(5_000);
     expect(report).toEqual({ finished: 1, interrupted: 0, abandoned: 0 });
-    expect(recording.visibleTexts()).toEqual(["one two three four five six seven"]);
+    expect(recording.visibleTexts()).toEqual([
+      "one two three four five six seven\n\n*Model: gpt-4.1-mini-2025-04-14*",
+    ]);
     expect((await running)?.outcome).toBe("done");
 
     // A turn claimed just before the drain began still gets an answer: the sentence, without the provider.
@@ -182,7 +184,12 @@ describe("drain", () => {
     expect(report).toEqual({ finished: 0, interrupted: 1, abandoned: 0 });
     const shown = recording.visibleTexts().join("\n");
     expect(shown.startsWith("word0 word1")).toBe(true);
-    expect(shown).toContain(INTERRUPTED_MESSAGE);
+    // The model that was answering is named under the cut-off notice, as under a finished answer.
+    expect(
+      shown.endsWith(
+        `\n\n⚠️ *The answer was cut off: ${INTERRUPTED_MESSAGE}*\n*Model: gpt-4.1-mini-2025-04-14*`,
+      ),
+    ).toBe(true);
     expect(shown).not.toContain("word59");
     expect(await running).toMatchObject({ outcome: "error", errorCode: "interrupted" });
     expect(finishedLines(log)[0]).toMatchObject({ outcome: "error", errorCode: "interrupted" });

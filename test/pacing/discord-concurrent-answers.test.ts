@@ -57,7 +57,11 @@ afterAll(async () => {
   if (directory) rmSync(directory, { recursive: true, force: true });
 });
 
-const expected = Array.from({ length: ANSWER_COUNT }, (_, index) => answerFor(index));
+/** Each answer as Discord shows it at the end: the text, then the line naming the model that answered. */
+const expected = Array.from(
+  { length: ANSWER_COUNT },
+  (_, index) => `${answerFor(index)}\n\n*Model: gpt-4.1-mini-2025-04-14*`,
+);
 
 /** Waits until every answer shows its complete text, then checks no bucket was ever overdrawn. */
 async function expectCompleteWithout429(answers: () => string[]): Promise<void> {

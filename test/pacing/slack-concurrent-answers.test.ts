@@ -4,6 +4,7 @@ import { deliverEvent, eventEnvelope } from "../support/fake-slack-delivery.ts";
 import {
   mentionOfBot,
   messageEvent,
+  SLACK_CHAT_MODEL_LINE,
   type SlackHarness,
   startSlackHarness,
 } from "../support/fake-slack-harness.ts";
@@ -53,7 +54,10 @@ describe("fifty Slack answers streaming at once", () => {
           .map((message) => message.text)
           .join("\n"),
       );
-    const expected = Array.from({ length: ANSWER_COUNT }, (_, index) => answerFor(index));
+    const expected = Array.from(
+      { length: ANSWER_COUNT },
+      (_, index) => `${answerFor(index)}\n\n${SLACK_CHAT_MODEL_LINE}`,
+    );
     await harness.slack.waitFor(() => finalTexts().every((text, index) => text === expected[index]), 60_000);
     await harness.adapter.idle();
 

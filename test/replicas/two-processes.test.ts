@@ -42,6 +42,9 @@ afterAll(async () => {
   await Promise.all([discord?.close(), provider?.close(), redis?.close()]);
 });
 
+/** The last line of every answer here: the default chat model, as the fake provider names it. */
+const MODEL_LINE = "*Model: gpt-4.1-mini-2025-04-14*";
+
 /** The bot's messages in a channel or thread whose text includes `text`. */
 const answersWith = (channelId: string, text: string) =>
   discord.messagesIn(channelId).filter((message) => message.content.includes(text));
@@ -59,7 +62,7 @@ async function openConversation(prompt: string, toSession: number): Promise<stri
   const { id } = discord.sendMessage({ content: `<@${discord.bot.id}> ${prompt}`, toSession });
   await discord.waitFor(
     `the answer to "${prompt}"`,
-    () => answersWith(id, `Echo: Alice: ${prompt}`).length > 0,
+    () => answersWith(id, `Echo: Alice: ${prompt}\n\n${MODEL_LINE}`).length > 0,
   );
   return id;
 }
@@ -70,7 +73,7 @@ describe("two replicas on one Redis", () => {
     await discord.waitFor("the answer", () =>
       discord
         .repliesTo(interaction)
-        .some((message) => message.content.includes("Echo: Alice: hello both of you")),
+        .some((message) => message.content === `Echo: Alice: hello both of you\n\n${MODEL_LINE}`),
     );
     // Wait until the other replica has decided too: it saw the interaction claimed and stayed silent.
     await discord.waitFor("the other replica to leave the interaction", () =>
@@ -95,7 +98,9 @@ describe("two replicas on one Redis", () => {
   it("answers one mention delivered to both once: one thread, one answer, one provider call", async () => {
     const { id } = discord.sendMessage({ content: `<@${discord.bot.id}> which of you answers?` });
     await discord.waitFor("the answer", () =>
-      discord.messagesIn(id).some((message) => message.content === "Echo: Alice: which of you answers?"),
+      discord
+        .messagesIn(id)
+        .some((message) => message.content === `Echo: Alice: which of you answers?\n\n${MODEL_LINE}`),
     );
     await discord.waitFor("the other replica to leave the message", () =>
       replicas.some((replica) =>
@@ -127,7 +132,7 @@ describe("two replicas on one Redis", () => {
     const answersTo = (index: number) =>
       discord
         .messagesIn(thread)
-        .filter((message) => message.content.trim() === `Echo: Alice: follow-up ${index}`);
+        .filter((message) => message.content === `Echo: Alice: follow-up ${index}\n\n${MODEL_LINE}`);
     await discord.waitFor(
       "every follow-up answered",
       () => Array.from({ length: count }, (_, index) => answersTo(index).length > 0).every(Boolean),
@@ -138,7 +143,10 @@ describe("two replicas on one Redis", () => {
     }
 
     discord.sendMessage({ channel: discord.channel(thread), content: "how many?", toSession: 0 });
-    await discord.waitFor("the last answer", () => answersWith(thread, "Echo: Alice: how many?").length > 0);
+    await discord.waitFor(
+      "the last answer",
+      () => answersWith(thread, `Echo: Alice: how many?\n\n${MODEL_LINE}`).length > 0,
+    );
     const lastRequest = provider
       .chatRequests()
       .find((body) => JSON.stringify(body.messages.at(-1)).includes("how many?"));
@@ -169,14 +177,16 @@ describe("two replicas on one Redis", () => {
       "every conversation answered",
       () =>
         sent.every(({ id }, index) =>
-          discord.messagesIn(id).some((message) => message.content === `Echo: Alice: question ${index}`),
+          discord
+            .messagesIn(id)
+            .some((message) => message.content === `Echo: Alice: question ${index}\n\n${MODEL_LINE}`),
         ),
       90_000,
     );
     sent.forEach(({ id }, index) => {
       const answers = discord.messagesIn(id);
       expect(answers, `thread of question ${index}`).toHaveLength(1);
-      expect(answers[0]?.content).toBe(`Echo: Alice: question ${index}`);
+      expect(answers[0]?.content).toBe(`Echo: Alice: question ${index}\n\n${MODEL_LINE}`);
     });
     expect(discord.violations).toEqual([]);
   }, 150_000);
@@ -186,7 +196,7 @@ describe("two replicas on one Redis", () => {
     discord.sendMessage({ channel: discord.channel(thread), content: "and the colour blue", toSession: 1 });
     await discord.waitFor(
       "the second answer",
-      () => answersWith(thread, "Echo: Alice: and the colour blue").length > 0,
+      () => answersWith(thread, `Echo: Alice: and the colour blue\n\n${MODEL_LINE}`).length > 0,
     );
 
     // Replica 0 starts a slow answer and dies in the middle of it.
@@ -205,7 +215,7 @@ describe("two replicas on one Redis", () => {
     discord.sendMessage({ channel: discord.channel(thread), content: "what did I tell you?", toSession: 0 });
     await discord.waitFor(
       "the survivor's answer",
-      () => answersWith(thread, "Echo: Alice: what did I tell you?").length > 0,
+      () => answersWith(thread, `Echo: Alice: what did I tell you?\n\n${MODEL_LINE}`).length > 0,
       45_000,
     );
     const lastRequest = provider

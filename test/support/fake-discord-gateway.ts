@@ -59,6 +59,8 @@ export interface FakeGateway {
    */
   dropConnections(options?: { holdReconnects?: boolean }): void;
   releaseReconnects(): void;
+  /** Closes the socket of every IDENTIFY from now on with `code`, as Discord does for a bad token (4004). */
+  refuseIdentify(code: number, reason: string): void;
   close(): void;
 }
 
@@ -79,6 +81,7 @@ export function createFakeGateway(server: Server, url: string, options: GatewayO
   const onShard = (guildId: string, shard: ShardTuple) => shardOfGuild(guildId, shard[1]) === shard[0];
   let holding = false;
   const held: Session[] = [];
+  let refusal: { code: number; reason: string } | undefined;
 
   const send = (session: Session, payload: Record<string, unknown>): void => {
     if (session.socket.readyState === session.socket.OPEN) session.socket.send(JSON.stringify(payload));
@@ -102,6 +105,10 @@ export function createFakeGateway(server: Server, url: string, options: GatewayO
       if (payload.op === OP.heartbeat) send(session, { op: OP.heartbeatAck });
       else if (payload.op === OP.identify) {
         identifies.push(payload.d ?? {});
+        if (refusal) {
+          socket.close(refusal.code, refusal.reason);
+          return;
+        }
         if (payload.d?.token !== options.token) {
           options.onViolation("gateway: IDENTIFY with the wrong token");
           socket.close(4004, "Authentication failed.");
@@ -155,6 +162,9 @@ export function createFakeGateway(server: Server, url: string, options: GatewayO
     dropConnections(dropOptions) {
       holding = dropOptions?.holdReconnects === true;
       for (const session of sessions) session.socket.terminate();
+    },
+    refuseIdentify(code, reason) {
+      refusal = { code, reason };
     },
     releaseReconnects() {
       holding = false;

@@ -18,6 +18,7 @@ import {
   type FakeDiscordWorld,
   type FakeResponse,
   failure,
+  GLOBAL_COMMANDS,
   noContent,
   storeMessage,
 } from "./fake-discord-world.ts";
@@ -43,7 +44,7 @@ export function answerRest(
       return {
         status: 200,
         body: {
-          url: world.gateway.url,
+          url: world.gatewayUrl ?? world.gateway.url,
           shards: world.gateway.recommendedShards,
           session_start_limit: {
             total: 1000,
@@ -63,6 +64,11 @@ export function answerRest(
     case "PUT /applications/{application_id}/commands":
     case "PUT /applications/{application_id}/guilds/{guild_id}/commands":
       return registerCommands(world, parameters, rawBody);
+    case "GET /applications/{application_id}/commands":
+    case "GET /applications/{application_id}/guilds/{guild_id}/commands":
+      return listCommands(world, parameters);
+    case "GET /users/@me/guilds":
+      return listGuilds(world, query);
     case "POST /interactions/{interaction_id}/{interaction_token}/callback":
       return interactionCallback(world, parameters, body);
     case "PATCH /webhooks/{webhook_id}/{webhook_token}/messages/@original":
@@ -118,20 +124,60 @@ export function answerRest(
   }
 }
 
-function registerCommands(
+/** Refuses another application's commands, and guilds the bot is not in, as Discord does (403 Missing Access). */
+function commandsRefusal(
   world: FakeDiscordWorld,
   parameters: Record<string, string>,
-  body: unknown,
-): FakeResponse {
+): FakeResponse | undefined {
   if (parameters.application_id !== world.applicationId) {
     return failure(
       world,
       403,
       50001,
       "Missing Access",
-      `commands registered for application ${parameters.application_id}`,
+      `commands of application ${parameters.application_id}`,
     );
   }
+  if (parameters.guild_id && !world.guildIds.includes(parameters.guild_id)) {
+    return failure(
+      world,
+      403,
+      50001,
+      "Missing Access",
+      `commands of guild ${parameters.guild_id}, not the bot's`,
+    );
+  }
+  return undefined;
+}
+
+function listCommands(world: FakeDiscordWorld, parameters: Record<string, string>): FakeResponse {
+  return (
+    commandsRefusal(world, parameters) ?? {
+      status: 200,
+      body: world.applicationCommands.get(parameters.guild_id ?? GLOBAL_COMMANDS) ?? [],
+    }
+  );
+}
+
+/** The bot's guilds as partial guild objects, by id ascending after `after`, at most `limit` (Discord: 200). */
+function listGuilds(world: FakeDiscordWorld, query: URLSearchParams): FakeResponse {
+  const limit = Number(query.get("limit") ?? 200);
+  const after = BigInt(query.get("after") ?? 0);
+  const guilds = [...world.guildIds]
+    .sort((first, second) => (BigInt(first) < BigInt(second) ? -1 : 1))
+    .filter((id) => BigInt(id) > after)
+    .slice(0, limit)
+    .map((id) => ({ id, name: `guild ${id}`, icon: null, owner: false, permissions: "0", features: [] }));
+  return { status: 200, body: guilds };
+}
+
+function registerCommands(
+  world: FakeDiscordWorld,
+  parameters: Record<string, string>,
+  body: unknown,
+): FakeResponse {
+  const refusal = commandsRefusal(world, parameters);
+  if (refusal) return refusal;
   const commands = Array.isArray(body) ? body : [];
   world.commandRegistrations.push({
     ...(parameters.guild_id ? { guildId: parameters.guild_id } : {}),
@@ -144,6 +190,7 @@ function registerCommands(
     version: snowflake(),
     ...(parameters.guild_id ? { guild_id: parameters.guild_id } : {}),
   }));
+  world.applicationCommands.set(parameters.guild_id ?? GLOBAL_COMMANDS, saved);
   return { status: 200, body: saved };
 }
 

@@ -13,6 +13,10 @@ export interface FakeDiscordWorld {
   messages: Map<string, FakeMessage>;
   interactions: Map<string, FakeInteraction>;
   commandRegistrations: { guildId?: string; commands: unknown[] }[];
+  /** The application's commands as Discord holds them: globally (key `GLOBAL_COMMANDS`) and per guild. */
+  applicationCommands: Map<string, Record<string, unknown>[]>;
+  /** The guilds the bot is in, oldest first. */
+  guildIds: string[];
   violations: string[];
   /** Requests answered with 429, as "METHOD template". */
   rateLimited: string[];
@@ -21,9 +25,14 @@ export interface FakeDiscordWorld {
   /** How long an interaction may wait for its first response (Discord: 3 s). */
   interactionDeadlineMs: number;
   gateway: FakeGateway;
+  /** The gateway address GET /gateway/bot hands out, when not the fake's own (an unreachable one, say). */
+  gatewayUrl?: string;
   /** Refusals a test asked for ("METHOD template"), each answered once instead of the route. */
   injectedFailures: { route: string; response: FakeResponse }[];
 }
+
+/** The key of the application's global commands in `applicationCommands`. */
+export const GLOBAL_COMMANDS = "global";
 
 /** An answer to one REST request. */
 export interface FakeResponse {

@@ -30,6 +30,7 @@ import {
   pingsOf,
   pollUntil,
 } from "./fake-discord-state.ts";
+import { GLOBAL_COMMANDS } from "./fake-discord-world.ts";
 
 export type { FakeRequest } from "./fake-discord-http.ts";
 export type { FakeChannel, FakeUser } from "./fake-discord-payloads.ts";
@@ -46,6 +47,10 @@ export interface FakeDiscordOptions {
   maxConcurrency?: number;
   /** Message budgets per channel and per interaction (default: about Discord's, 5 per 5 s). */
   rateLimits?: FakeRateLimits;
+  /** The gateway address GET /gateway/bot hands out instead of the fake's own (an unreachable one, say). */
+  gatewayUrl?: string;
+  /** Global commands the application already has (registered by an earlier run), by name. */
+  globalCommandNames?: string[];
 }
 
 /** A message a user sends to the bot. */
@@ -79,6 +84,8 @@ export interface FakeDiscord {
   rateLimited: string[];
   gateway: FakeGateway;
   commandRegistrations: FakeDiscordWorld["commandRegistrations"];
+  /** The names of the application's commands in a guild, or its global ones without a guild. */
+  commandNames(guildId?: string): string[];
   /** A channel or thread the fake knows (threads the bot opened included). */
   channel(id: string): FakeChannel | undefined;
   /** A thread the bot did not open (a forum post, say), announced with THREAD_CREATE. */
@@ -156,7 +163,6 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   const timers: NodeJS.Timeout[] = [];
   const requests: FakeRequest[] = [];
   const attachments = new Map<string, FakeFile>();
-  const guildIds = [guildId];
 
   const world: FakeDiscordWorld = {
     token,
@@ -167,15 +173,23 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     messages: new Map(),
     interactions: new Map(),
     commandRegistrations: [],
+    applicationCommands: new Map(
+      options.globalCommandNames
+        ? [[GLOBAL_COMMANDS, options.globalCommandNames.map((name) => ({ id: snowflake(), name }))]]
+        : [],
+    ),
+    guildIds: [guildId],
     violations: [],
     rateLimited: [],
     minEditGapMs: options.minEditGapMs ?? 500,
     interactionDeadlineMs: 3000,
     injectedFailures: [],
+    ...(options.gatewayUrl ? { gatewayUrl: options.gatewayUrl } : {}),
     gateway: createFakeGateway(server, `ws://127.0.0.1:${(server.address() as AddressInfo).port}`, {
       token,
       ready: (resumeUrl) => readyPayload(bot, guildId, resumeUrl),
-      guilds: () => guildIds.map((id) => guildPayload(id, users.alice.id, [...world.channels.values()])),
+      guilds: () =>
+        world.guildIds.map((id) => guildPayload(id, users.alice.id, [...world.channels.values()])),
       onViolation: (problem) => world.violations.push(problem),
       ...(options.recommendedShards ? { recommendedShards: options.recommendedShards } : {}),
       ...(options.maxConcurrency ? { maxConcurrency: options.maxConcurrency } : {}),
@@ -251,6 +265,8 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     rateLimited: world.rateLimited,
     gateway: world.gateway,
     commandRegistrations: world.commandRegistrations,
+    commandNames: (guild) =>
+      (world.applicationCommands.get(guild ?? GLOBAL_COMMANDS) ?? []).map((command) => String(command.name)),
     channel: (id) => world.channels.get(id),
     addThread(name, parent = forum) {
       const thread: FakeChannel = {
@@ -280,7 +296,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
         name: "general",
         guild_id: id,
       };
-      guildIds.push(id);
+      world.guildIds.push(id);
       world.channels.set(channel.id, channel);
       // A guild joined while connected arrives as GUILD_CREATE on its shard.
       world.gateway.dispatch("GUILD_CREATE", guildPayload(id, users.alice.id, [...world.channels.values()]));

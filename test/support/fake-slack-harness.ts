@@ -124,3 +124,9 @@ export function messageEvent(input: {
 
 /** `<@bot> text`: how a mention of the bot reads in Slack's text. */
 export const mentionOfBot = (text: string): string => `<@${FAKE_BOT_USER_ID}> ${text}`;
+
+/**
+ * The last line of an answer from the default chat model, as Slack shows it: "*Model: …*" in mrkdwn italics, which
+ * the Markdown converter wraps in zero-width spaces so it stays italic next to any character.
+ */
+export const SLACK_CHAT_MODEL_LINE = "\u200b_Model: gpt-4.1-mini-2025-04-14_\u200b";

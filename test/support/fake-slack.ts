@@ -49,6 +49,8 @@ export interface FakeSlackOptions {
   updateRate?: FakeSlackRate;
   /** Users users.info calls workspace admins (`is_admin`); default none. */
   workspaceAdmins?: string[];
+  /** The Socket Mode address apps.connections.open hands out instead of the fake's own (an unreachable one). */
+  socketUrl?: string;
 }
 
 /** A running fake Slack. */
@@ -126,7 +128,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     const token = authorization?.replace(/^Bearer /, "") ?? "";
     if (method === "apps.connections.open") {
       return token.startsWith("xapp-")
-        ? { ok: true, url: fake.socket.url }
+        ? { ok: true, url: options.socketUrl ?? fake.socket.url }
         : { ok: false, error: "invalid_auth" };
     }
     if (!token.startsWith("xoxb-")) return { ok: false, error: "not_authed" };

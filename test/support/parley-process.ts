@@ -1,6 +1,6 @@
 // Runs `node adapters/main.ts` as a real process with only the given environment, and reads its JSON log lines.
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -19,9 +19,16 @@ export interface ParleyProcess {
   destroy(): void;
 }
 
-/** Starts parley in an empty folder (so no developer .env is read) with PATH and `env` only. */
-export function startParleyProcess(env: Record<string, string>): ParleyProcess {
+/**
+ * Starts parley in an empty folder (so no developer .env is read) with PATH and `env` only; `files` (such as a
+ * `.env`) are written into the folder first.
+ */
+export function startParleyProcess(
+  env: Record<string, string>,
+  files: Record<string, string> = {},
+): ParleyProcess {
   const directory = mkdtempSync(join(tmpdir(), "parley-process-"));
+  for (const [name, content] of Object.entries(files)) writeFileSync(join(directory, name), content);
   const child = spawn(process.execPath, [MAIN], {
     cwd: directory,
     env: { PATH: process.env.PATH ?? "", ...env },

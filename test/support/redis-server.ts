@@ -46,15 +46,29 @@ async function untilListening(port: number, timeoutMs = 10_000): Promise<void> {
   }
 }
 
-/** Starts `redis-server` (from the PATH) on a free port, keeping nothing on disk. */
-export async function startTestRedis(): Promise<TestRedis> {
+/** Starts `redis-server` (from the PATH) on a free port, keeping nothing on disk; `requirePassword` sets one. */
+export async function startTestRedis(options: { requirePassword?: string } = {}): Promise<TestRedis> {
   const port = await freePort();
   const directory = mkdtempSync(join(tmpdir(), "parley-redis-"));
   let child: ChildProcess | undefined;
   const start = async () => {
     const started = spawn(
       "redis-server",
-      ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", directory],
+      [
+        ...[
+          "--port",
+          String(port),
+          "--bind",
+          "127.0.0.1",
+          "--save",
+          "",
+          "--appendonly",
+          "no",
+          "--dir",
+          directory,
+        ],
+        ...(options.requirePassword ? ["--requirepass", options.requirePassword] : []),
+      ],
       { stdio: "ignore" },
     );
     child = started;

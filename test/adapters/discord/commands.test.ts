@@ -9,7 +9,7 @@ import { COMMANDS, type CommandSpec } from "../../../src/commands.ts";
 import { loadDiscordSpec } from "../../support/fake-discord-spec.ts";
 
 test("every registry command is defined, with Discord's name and length rules", () => {
-  const commands = discordCommands();
+  const commands = discordCommands("");
   expect(commands.map((command) => command.name)).toEqual([
     "ask",
     "search",
@@ -34,13 +34,13 @@ test("every registry command is defined, with Discord's name and length rules", 
 
 test("the bulk overwrite body is valid for Discord's API (guild and global)", () => {
   const spec = loadDiscordSpec();
-  const body = discordCommands();
+  const body = discordCommands("");
   expect(spec.check("PUT", "/applications/1/guilds/2/commands", body)).toEqual([]);
   expect(spec.check("PUT", "/applications/1/commands", body)).toEqual([]);
 });
 
 test("options map to autocomplete, fixed choices or free text", () => {
-  const byName = new Map(discordCommands().map((command) => [command.name, command.options ?? []]));
+  const byName = new Map(discordCommands("").map((command) => [command.name, command.options ?? []]));
   expect(byName.get("ask")).toEqual([
     { type: 3, name: "prompt", description: "What you want to ask", required: true },
     expect.objectContaining({ name: "model", required: false, autocomplete: true }),
@@ -58,7 +58,7 @@ test("options map to autocomplete, fixed choices or free text", () => {
 });
 
 test("/settings is subcommands, visible to everyone, with a member picker for forget", () => {
-  const settings = discordCommands().find((command) => command.name === "settings");
+  const settings = discordCommands("").find((command) => command.name === "settings");
   expect(settings).toBeDefined();
   expect(settings).not.toHaveProperty("default_member_permissions");
   expect(settings?.options?.map((option) => [option.type, option.name])).toEqual([
@@ -85,7 +85,7 @@ test("/settings is subcommands, visible to everyone, with a member picker for fo
 
 test("a registry change shows up in the definitions", () => {
   const changed: CommandSpec = { name: "help", description: "Changed", usageHint: "", options: [] };
-  expect(discordCommands([...COMMANDS.slice(0, 6), changed])[6]?.description).toBe("Changed");
+  expect(discordCommands("", [...COMMANDS.slice(0, 6), changed])[6]?.description).toBe("Changed");
 });
 
 test("model autocomplete: matches anywhere, prefix matches first, at most 25", () => {

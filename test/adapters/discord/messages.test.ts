@@ -17,11 +17,19 @@ afterEach(() => {
 
 const mention = () => `<@${bot.discord.bot.id}>`;
 
-/** The bot's message in a channel that answers `messageId` (or contains `text`), once it shows `text`. */
+/** The last line of an answer from the default chat model (the fake provider names it without its vendor). */
+const CHAT_MODEL_LINE = "*Model: gpt-4.1-mini-2025-04-14*";
+
+/** The bot's message in a channel that shows `text`, once the answer is finished (its model line shows). */
 function answerIn(channelId: string, text: string): Promise<FakeMessage> {
-  return bot.discord.waitFor(`an answer containing "${text}" in ${channelId}`, () =>
-    bot.discord.messagesIn(channelId).find((message) => message.content.includes(text)),
-  );
+  return bot.discord.waitFor(`a finished answer containing "${text}" in ${channelId}`, () => {
+    const messages = bot.discord.messagesIn(channelId);
+    const index = messages.findIndex((message) => message.content.includes(text));
+    if (index === -1) return undefined;
+    // A long answer continues in later messages; the last one ends with the model line.
+    const finished = messages.slice(index).some((message) => message.content.includes("*Model: "));
+    return finished ? messages[index] : undefined;
+  });
 }
 
 function lastTranscript(): string[] {
@@ -42,7 +50,7 @@ describe("a mention opens a thread, and the thread continues without mentions", 
     bot.ai.enqueue({ firstChunkDelayMs: 300 });
     const sent = bot.discord.sendMessage({ content: `${mention()} What is a monad?` });
     const answer = await answerIn(sent.id, "What is a monad?");
-    expect(answer.content).toBe("Echo: Alice: What is a monad?");
+    expect(answer.content).toBe(`Echo: Alice: What is a monad?\n\n${CHAT_MODEL_LINE}`);
     const opened = bot.discord.requests.find(
       (request) => request.template === "/channels/{channel_id}/messages/{message_id}/threads",
     );
@@ -86,13 +94,13 @@ describe("a mention opens a thread, and the thread continues without mentions", 
       const found = [first.id, second.id].map((id) =>
         bot.discord
           .messagesIn(thread.id)
-          .find((message) => message.replyTo === id && message.content.endsWith("of two")),
+          .find((message) => message.replyTo === id && message.content.endsWith(CHAT_MODEL_LINE)),
       );
       return found.every(Boolean) ? found : undefined;
     });
     expect(answers.map((answer) => answer?.content)).toEqual([
-      "Echo: Alice: first of two",
-      "Echo: Bob: second of two",
+      `Echo: Alice: first of two\n\n${CHAT_MODEL_LINE}`,
+      `Echo: Bob: second of two\n\n${CHAT_MODEL_LINE}`,
     ]);
     bot.discord.sendMessage({ channel: thread, content: "third" });
     await answerIn(thread.id, "Alice: third");
@@ -114,10 +122,11 @@ describe("a mention opens a thread, and the thread continues without mentions", 
     bot.ai.enqueue({ text: answer, chunkSize: 500 });
     const before = bot.discord.messagesIn(thread.id).length;
     bot.discord.sendMessage({ channel: thread, content: "a long one please" });
-    await answerIn(thread.id, "Finished.");
+    await answerIn(thread.id, `Finished.\n\n${CHAT_MODEL_LINE}`);
     const posted = bot.discord.messagesIn(thread.id).slice(before);
     expect(posted).toHaveLength(3);
     for (const message of posted) expect(message.content.length).toBeLessThanOrEqual(2000);
+    expect(posted[2]?.content.endsWith(`Finished.\n\n${CHAT_MODEL_LINE}`)).toBe(true);
     // Only the first message answers the user's; the others simply continue.
     expect(posted.map((message) => message.replyTo === undefined)).toEqual([false, true, true]);
     expect(
@@ -125,7 +134,7 @@ describe("a mention opens a thread, and the thread continues without mentions", 
         .map((message) => message.content)
         .join("")
         .replace(/\s+/g, ""),
-    ).toBe(answer.replace(/\s+/g, ""));
+    ).toBe(`${answer}${CHAT_MODEL_LINE}`.replace(/\s+/g, ""));
   });
 });
 

@@ -37,6 +37,7 @@ describe("/settings interactions", () => {
           { name: "model", type: 3, value: "perplexity/sonar" },
         ],
       }),
+      "",
     );
     expect(turn).toMatchObject({
       kind: "settings",
@@ -45,13 +46,14 @@ describe("/settings interactions", () => {
       options: { command: "search" },
       author: { id: "1400000000000000001", roles: ["1700000000000000001"] },
     });
-    expect(parseCommandInteraction(settings({ name: "show" }))).toMatchObject({
+    expect(parseCommandInteraction(settings({ name: "show" }), "")).toMatchObject({
       subcommand: "show",
       text: "",
     });
     // A member picker sends the chosen user's id.
     const forget = parseCommandInteraction(
       settings({ name: "forget", options: [{ name: "user", type: 6, value: "1400000000000000002" }] }),
+      "",
     );
     expect(forget).toMatchObject({ subcommand: "forget", text: "1400000000000000002" });
   });
@@ -62,9 +64,11 @@ describe("/settings interactions", () => {
     expect(hasAdminPermission(ADMINISTRATOR)).toBe(true);
     expect(hasAdminPermission("not a number")).toBe(false);
     expect(
-      await parseCommandInteraction(settings({ name: "show" }, MANAGER))?.author.isPlatformAdmin?.(),
+      await parseCommandInteraction(settings({ name: "show" }, MANAGER), "")?.author.isPlatformAdmin?.(),
     ).toBe(true);
-    expect(await parseCommandInteraction(settings({ name: "show" }))?.author.isPlatformAdmin?.()).toBe(false);
+    expect(await parseCommandInteraction(settings({ name: "show" }), "")?.author.isPlatformAdmin?.()).toBe(
+      false,
+    );
   });
 
   test("find the focused option inside the subcommand, for model autocomplete", () => {
@@ -84,8 +88,8 @@ describe("/settings interactions", () => {
 
   test("mark direct messages, and carry a guild member's roles on messages", () => {
     const { guild_id: _guild, member: _member, ...inDm } = askInChannel;
-    expect(parseCommandInteraction({ ...inDm, user: askInChannel.member?.user })?.venue).toBe("direct");
-    expect(parseCommandInteraction(askInChannel)?.venue).toBeUndefined();
+    expect(parseCommandInteraction({ ...inDm, user: askInChannel.member?.user }, "")?.venue).toBe("direct");
+    expect(parseCommandInteraction(askInChannel, "")?.venue).toBeUndefined();
     const dm = planMessage(mentionMessage({ guild_id: undefined, member: undefined }), { botUserId: BOT_ID });
     expect(dm.action !== "ignore" && dm.turn.venue).toBe("direct");
     const inGuild = planMessage(mentionMessage({ member: { nick: null, roles: ["1700000000000000009"] } }), {

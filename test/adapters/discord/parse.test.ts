@@ -23,7 +23,7 @@ const thread = { id: THREAD_ID, type: 11, parentId: TEXT_CHANNEL_ID };
 
 describe("slash commands", () => {
   test("/ask: main option becomes the text, the rest options; a plain channel is its own thread", () => {
-    expect(parseCommandInteraction(askInChannel)).toEqual({
+    expect(parseCommandInteraction(askInChannel, "")).toEqual({
       key: { platform: "discord", workspace: GUILD_ID, channel: TEXT_CHANNEL_ID, thread: TEXT_CHANNEL_ID },
       author: { id: "1400000000000000001", displayName: "Ali", isBot: false },
       kind: "ask",
@@ -33,7 +33,7 @@ describe("slash commands", () => {
   });
 
   test("inside a thread the key is the parent channel and the thread", () => {
-    const turn = parseCommandInteraction(reasonInThread);
+    const turn = parseCommandInteraction(reasonInThread, "");
     expect(turn?.key).toEqual({
       platform: "discord",
       workspace: GUILD_ID,
@@ -46,7 +46,7 @@ describe("slash commands", () => {
   });
 
   test("in a DM the workspace is dm and the user comes from `user`", () => {
-    const turn = parseCommandInteraction(resetInDm);
+    const turn = parseCommandInteraction(resetInDm, "");
     expect(turn?.key).toEqual({
       platform: "discord",
       workspace: "dm",
@@ -59,7 +59,7 @@ describe("slash commands", () => {
 
   test("a command parley does not know gives no turn", () => {
     expect(
-      parseCommandInteraction({ ...askInChannel, data: { name: "imagine", options: [] } }),
+      parseCommandInteraction({ ...askInChannel, data: { name: "imagine", options: [] } }, ""),
     ).toBeUndefined();
   });
 

@@ -11,14 +11,21 @@ import { startDiscordHarness } from "./harness.ts";
 
 const SCRIPT = fileURLToPath(new URL("../../../adapters/discord/register.ts", import.meta.url));
 
-test("the adapter registers the commands to the configured guild when it starts", async () => {
+const NAMES = ["ask", "search", "reason", "model", "reset", "usage", "help"];
+
+test("the adapter registers the commands to the configured guild when it starts, and removes the global ones", async () => {
   const bot = await startDiscordHarness({
     env: (discord) => ({ REGISTER_COMMANDS: "1", DISCORD_GUILD_ID: discord.guildId }),
+    // An earlier `npm run register` without DISCORD_GUILD_ID left the commands global.
+    discord: { globalCommandNames: NAMES },
   });
   try {
     expect(bot.discord.commandRegistrations).toEqual([
-      { guildId: bot.discord.guildId, commands: discordCommands() },
+      { guildId: bot.discord.guildId, commands: discordCommands("") },
+      { commands: [] },
     ]);
+    expect(bot.discord.commandNames(bot.discord.guildId)).toEqual(NAMES);
+    expect(bot.discord.commandNames()).toEqual([]);
     // The gateway was reached as PLATFORMS.md describes: plain JSON, the intents the bot needs.
     const intents = Number(bot.discord.gateway.identifies[0]?.intents);
     for (const bit of [1 << 0, 1 << 9, 1 << 12, 1 << 15]) expect(intents & bit).toBe(bit);
@@ -72,16 +79,42 @@ describe("the register script", () => {
     expect(output).not.toContain(discord.token);
     expect(discord.commandRegistrations.at(-1)).toEqual({
       guildId: discord.guildId,
-      commands: discordCommands(),
+      commands: discordCommands(""),
     });
+    expect(discord.commandNames(discord.guildId)).toEqual(NAMES);
     expect(discord.violations).toEqual([]);
   });
 
-  test("registers globally without a guild, even before an API key is set", async () => {
+  test("registers globally without a guild, even before an API key is set, and empties the guild", async () => {
     const { code, output } = await run({ DISCORD_TOKEN: discord.token, AIML_API_KEY: "" });
     expect(code).toBe(0);
     expect(output).toMatch(/globally/);
-    expect(discord.commandRegistrations.at(-1)).toEqual({ commands: discordCommands() });
+    expect(output).toContain(
+      `Removed the application's commands from guild ${discord.guildId}, so none appears twice.`,
+    );
+    expect(discord.commandNames()).toEqual(NAMES);
+    expect(discord.commandNames(discord.guildId)).toEqual([]);
+    expect(discord.violations).toEqual([]);
+  });
+
+  test("registers to the guild again after that, and removes the global commands", async () => {
+    const { code, output } = await run({ DISCORD_TOKEN: discord.token, DISCORD_GUILD_ID: discord.guildId });
+    expect(code).toBe(0);
+    expect(output).toContain("Removed the application's 7 global commands, so none appears twice.");
+    expect(discord.commandNames(discord.guildId)).toEqual(NAMES);
+    expect(discord.commandNames()).toEqual([]);
+    expect(discord.violations).toEqual([]);
+  });
+
+  test("registers with COMMAND_PREFIX's names in place of the plain ones", async () => {
+    const { code, output } = await run({
+      DISCORD_TOKEN: discord.token,
+      DISCORD_GUILD_ID: discord.guildId,
+      COMMAND_PREFIX: "ai-",
+    });
+    expect(code).toBe(0);
+    expect(output).toContain("/ai-ask, /ai-search, /ai-reason, /ai-model, /ai-reset, /ai-usage, /ai-help");
+    expect(discord.commandNames(discord.guildId)).toEqual(NAMES.map((name) => `ai-${name}`));
   });
 
   test("a rejected token fails with a message that does not print the token", async () => {
@@ -98,3 +131,45 @@ describe("the register script", () => {
     expect(output).toContain("DISCORD_TOKEN");
   });
 });
+
+test("registering globally finds parley's guild commands in every guild the bot is in, past the first page", async () => {
+  const discord = await startFakeDiscord();
+  const directory = mkdtempSync(join(tmpdir(), "parley-register-"));
+  try {
+    // 201 guilds: GET /users/@me/guilds answers at most 200 at a time.
+    const guilds = [discord.guildId, ...Array.from({ length: 200 }, () => discord.addGuild([0, 1]).guildId)];
+    const [newest] = [...guilds].sort((first, second) => (BigInt(first) > BigInt(second) ? -1 : 1));
+    const env = {
+      PATH: process.env.PATH ?? "",
+      DISCORD_TOKEN: discord.token,
+      DISCORD_API_URL: discord.apiUrl,
+    };
+    const register = (extra: Record<string, string>) =>
+      new Promise<string>((resolve, reject) =>
+        execFile(
+          process.execPath,
+          [SCRIPT],
+          { cwd: directory, env: { ...env, ...extra }, timeout: 60_000 },
+          (error, stdout, stderr) => (error ? reject(new Error(stdout + stderr)) : resolve(stdout)),
+        ),
+      );
+    await register({ DISCORD_GUILD_ID: String(newest) });
+    expect(discord.commandNames(newest)).toEqual(NAMES);
+    const output = await register({});
+    expect(output).toContain(
+      `Removed the application's commands from guild ${newest}, so none appears twice.`,
+    );
+    expect(discord.commandNames()).toEqual(NAMES);
+    for (const guild of guilds) expect(discord.commandNames(guild)).toEqual([]);
+    // Only the guild that had commands was written to.
+    const guildWrites = discord.commandRegistrations.filter((registration) => registration.guildId);
+    expect(guildWrites.map((registration) => [registration.guildId, registration.commands.length])).toEqual([
+      [newest, 7],
+      [newest, 0],
+    ]);
+    expect(discord.violations).toEqual([]);
+  } finally {
+    await discord.close();
+    rmSync(directory, { recursive: true, force: true });
+  }
+}, 60_000);

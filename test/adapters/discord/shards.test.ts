@@ -21,7 +21,9 @@ async function mentionInGuildOnShard(harness: DiscordHarness, shard: [number, nu
     content: `<@${harness.discord.bot.id}> ${prompt}`,
   });
   const answer = await harness.discord.waitFor(`the answer to "${prompt}"`, () =>
-    harness.discord.messagesIn(sent.id).find((message) => message.content.includes(prompt)),
+    harness.discord
+      .messagesIn(sent.id)
+      .find((message) => message.content.includes(prompt) && message.content.includes("*Model: ")),
   );
   return { answer, shardId: client.guilds.cache.get(guild.guildId)?.shardId };
 }
@@ -56,8 +58,12 @@ describe("sharding", () => {
     ]);
     const onFirst = await mentionInGuildOnShard(bot, [0, 2], "hello from shard zero");
     const onSecond = await mentionInGuildOnShard(bot, [1, 2], "hello from shard one");
-    expect(onFirst.answer.content).toBe("Echo: Alice: hello from shard zero");
-    expect(onSecond.answer.content).toBe("Echo: Alice: hello from shard one");
+    expect(onFirst.answer.content).toBe(
+      "Echo: Alice: hello from shard zero\n\n*Model: gpt-4.1-mini-2025-04-14*",
+    );
+    expect(onSecond.answer.content).toBe(
+      "Echo: Alice: hello from shard one\n\n*Model: gpt-4.1-mini-2025-04-14*",
+    );
     expect([onFirst.shardId, onSecond.shardId]).toEqual([0, 1]);
     // Both shards feed one engine and one store: the provider saw both turns.
     expect(bot.ai.chatRequests()).toHaveLength(2);
@@ -75,7 +81,9 @@ describe("sharding", () => {
     ]);
     expect(bot.adapter.client.ws.shards.size).toBe(3);
     const onLast = await mentionInGuildOnShard(bot, [2, 3], "hello from shard two");
-    expect(onLast.answer.content).toBe("Echo: Alice: hello from shard two");
+    expect(onLast.answer.content).toBe(
+      "Echo: Alice: hello from shard two\n\n*Model: gpt-4.1-mini-2025-04-14*",
+    );
     expect(onLast.shardId).toBe(2);
   });
 

@@ -45,8 +45,8 @@ const lastChatRequest = () => {
 describe("each command", () => {
   test("/ask answers in the deferred reply, with the chosen model", async () => {
     const interaction = bot.discord.sendCommand("ask", { prompt: "What is 2+2?", model: "gpt-4o-mini" });
-    const text = await replyContaining(interaction, "What is 2+2?");
-    expect(text).toBe("Echo: Alice: What is 2+2?");
+    const text = await replyContaining(interaction, "*Model: gpt-4o-mini-2025-01-01*");
+    expect(text).toBe("Echo: Alice: What is 2+2?\n\n*Model: gpt-4o-mini-2025-01-01*");
     expect(interaction.callbackBody).toEqual({ type: 5 });
     expect(lastChatRequest().model).toBe("gpt-4o-mini");
   });
@@ -150,7 +150,7 @@ describe("streaming and limits", () => {
     const interaction = bot.discord.sendCommand("ask", { prompt: "explain with code" });
     const messages = await repliesWhen(
       interaction,
-      (all) => all.at(-1)?.content.endsWith("The end.") === true,
+      (all) => all.at(-1)?.content.endsWith("The end.\n\n*Model: gpt-4.1-mini-2025-04-14*") === true,
     );
     expect(messages).toHaveLength(3);
     for (const message of messages) {
@@ -193,7 +193,7 @@ describe("streaming and limits", () => {
     const interaction = bot.discord.sendCommand("ask", { prompt: "stream slowly" });
     const [message] = await repliesWhen(
       interaction,
-      (all) => all[0]?.content.trim().split(" ").length === 200,
+      (all) => all[0]?.content === `${"word ".repeat(200).trim()}\n\n*Model: gpt-4.1-mini-2025-04-14*`,
     );
     const edits = message?.edits ?? [];
     expect(edits.length).toBeGreaterThanOrEqual(3);
@@ -229,9 +229,13 @@ describe("errors", () => {
         bot.discord
           .messagesIn(bot.discord.textChannel.id)
           .slice(before)
-          .find((message) => message.interactionId === undefined && message.content.includes("late answer")),
+          .find(
+            (message) =>
+              message.interactionId === undefined &&
+              message.content.startsWith("Echo: Alice: late answer\n\n"),
+          ),
       );
-      expect(posted.content).toBe("Echo: Alice: late answer");
+      expect(posted.content).toBe("Echo: Alice: late answer\n\n*Model: gpt-4.1-mini-2025-04-14*");
       expect(interaction.callbackAtMs).toBeDefined();
       expect(
         bot.discord.requests.some(

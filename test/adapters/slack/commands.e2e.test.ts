@@ -7,7 +7,12 @@ import {
   eventEnvelope,
   slashCommandFields,
 } from "../../support/fake-slack-delivery.ts";
-import { messageEvent, type SlackHarness, startSlackHarness } from "../../support/fake-slack-harness.ts";
+import {
+  messageEvent,
+  SLACK_CHAT_MODEL_LINE,
+  type SlackHarness,
+  startSlackHarness,
+} from "../../support/fake-slack-harness.ts";
 
 let harness: SlackHarness;
 beforeAll(async () => {
@@ -49,7 +54,7 @@ async function threadRootFor(channel: string, typed: string) {
   const root = await harness.slack.waitFor(() =>
     harness.slack
       .thread(channel, undefined)
-      .find((message) => message.text.includes(typed) && message.text.includes("Echo:")),
+      .find((message) => message.text.includes(typed) && message.text.includes("_Model: ")),
   );
   await harness.adapter.idle();
   return root;
@@ -62,9 +67,9 @@ describe("Slack slash commands over HTTP", () => {
     await command("ask", "why is the sky blue?");
     const root = await threadRootFor("C9", "/ask why is the sky blue?");
     expect(root.threadTs).toBeUndefined();
-    expect(root.text.split("\n")[0]).toBe("> *u0bea*: /ask why is the sky blue?");
-    expect(root.text).toContain("Echo: ");
-    expect(root.text).toMatch(/why is the sky blue\?$/);
+    expect(root.text).toBe(
+      `> *u0bea*: /ask why is the sky blue?\nEcho: u0bea: why is the sky blue?\n\n${SLACK_CHAT_MODEL_LINE}`,
+    );
     // The thread is the conversation: a follow-up in it continues without a mention.
     await deliverEvent(
       harness.bot,
@@ -75,7 +80,11 @@ describe("Slack slash commands over HTTP", () => {
     await harness.slack.waitFor(() =>
       harness.slack
         .thread("C9", root.ts)
-        .find((message) => message.threadTs === root.ts && message.text.endsWith("and at sunset?")),
+        .find(
+          (message) =>
+            message.threadTs === root.ts &&
+            message.text.endsWith(`and at sunset?\n\n${SLACK_CHAT_MODEL_LINE}`),
+        ),
     );
     expect(JSON.stringify(lastRequest()?.messages)).toContain("why is the sky blue?");
   });
@@ -84,11 +93,15 @@ describe("Slack slash commands over HTTP", () => {
     const threadTs = "1710000150.000100";
     await command("ask", "inside the thread", "C16", threadTs);
     const answer = await harness.slack.waitFor(() =>
-      harness.slack.thread("C16", threadTs).find((message) => message.text.endsWith("inside the thread")),
+      harness.slack
+        .thread("C16", threadTs)
+        .find((message) => message.text.endsWith(`inside the thread\n\n${SLACK_CHAT_MODEL_LINE}`)),
     );
     await harness.adapter.idle();
     expect(answer.threadTs).toBe(threadTs);
-    expect(answer.text.split("\n")[0]).toBe("> *u0bea*: /ask inside the thread");
+    expect(answer.text).toBe(
+      `> *u0bea*: /ask inside the thread\nEcho: u0bea: inside the thread\n\n${SLACK_CHAT_MODEL_LINE}`,
+    );
     expect(harness.slack.thread("C16", undefined)).toHaveLength(0);
     // The conversation is the thread: a reply there continues it.
     await deliverEvent(
@@ -98,7 +111,9 @@ describe("Slack slash commands over HTTP", () => {
       ),
     );
     await harness.slack.waitFor(() =>
-      harness.slack.thread("C16", threadTs).find((message) => message.text.endsWith("tell me more")),
+      harness.slack
+        .thread("C16", threadTs)
+        .find((message) => message.text.endsWith(`tell me more\n\n${SLACK_CHAT_MODEL_LINE}`)),
     );
     await harness.adapter.idle();
   });
@@ -132,6 +147,21 @@ describe("Slack slash commands over HTTP", () => {
     expect(lastRequest()?.model).toBe(harness.parley.config.models.reason);
   });
 
+  it("/reason with a mistaken effort is refused privately with the choices, nothing sent as a prompt", async () => {
+    const before = harness.provider.chatRequests().length;
+    for (const [typed, channel] of [
+      ["extreme why is the sky blue", "C17"],
+      ["effort:ultra why is the sky blue", "C18"],
+    ] as const) {
+      const { responseId } = await command("reason", typed, channel);
+      const text = await privateAnswer(responseId);
+      expect(text).toContain("effort must be low, medium or high, not");
+      await harness.adapter.idle();
+      expect(harness.slack.thread(channel, undefined)).toHaveLength(0);
+    }
+    expect(harness.provider.chatRequests()).toHaveLength(before);
+  });
+
   it("/model shows and sets the channel's model privately", async () => {
     const shown = await command("model", "", "C10");
     expect(await privateAnswer(shown.responseId)).toContain(harness.parley.config.models.chat);
@@ -149,7 +179,9 @@ describe("Slack slash commands over HTTP", () => {
       answers.push(await privateAnswer(responseId));
     }
     // A slash command does not say which thread it came from: /reset says how to reset one instead.
-    expect(answers[0]).toContain("To reset a thread, write `/reset` in it and mention me.");
+    expect(answers[0]).toBe(
+      "There is nothing to forget here yet. To reset a thread, write `@parley /reset` in it.",
+    );
     expect(answers[1]).toContain("*You*");
     expect(answers[2]).toContain("/ask");
     expect(harness.slack.thread("C11", undefined)).toHaveLength(0);
@@ -157,7 +189,10 @@ describe("Slack slash commands over HTTP", () => {
 
   it("/ask without a prompt is answered privately, nothing posted in the channel", async () => {
     const { responseId } = await command("ask", "", "C12");
-    expect(await privateAnswer(responseId)).toMatch(/:warning:|ask/i);
+    // Typed in the channel, where a slash command works: the example is one.
+    expect(await privateAnswer(responseId)).toBe(
+      ":warning: Please include a prompt, for example `/ask what is a monad?`.",
+    );
     await harness.adapter.idle();
     expect(harness.slack.messages.filter((message) => message.channel === "C12")).toHaveLength(0);
   });

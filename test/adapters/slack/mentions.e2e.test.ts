@@ -6,6 +6,7 @@ import { deliverEvent, eventEnvelope } from "../../support/fake-slack-delivery.t
 import {
   mentionOfBot,
   messageEvent,
+  SLACK_CHAT_MODEL_LINE,
   type SlackHarness,
   startSlackHarness,
   TEST_BOT_TOKEN,
@@ -26,12 +27,15 @@ function lastPrompt(): string {
   return typeof content === "string" ? content : JSON.stringify(content);
 }
 
-/** Waits for the visible message of a thread that echoes `prompt` (the fake provider's default answer). */
+/** Waits for the finished message of a thread that echoes `prompt` (the fake provider's default answer). */
 function answerIn(channel: string, threadTs: string | undefined, prompt: string) {
   return harness.slack.waitFor(() =>
     harness.slack
       .thread(channel, threadTs)
-      .find((message) => message.text.startsWith("Echo:") && message.text.endsWith(prompt)),
+      .find(
+        (message) =>
+          message.text.startsWith("Echo:") && message.text.endsWith(`${prompt}\n\n${SLACK_CHAT_MODEL_LINE}`),
+      ),
   );
 }
 
@@ -50,7 +54,7 @@ describe("Slack mentions over HTTP", () => {
     await harness.adapter.idle();
     expect(answer.threadTs).toBe(ts);
     expect(answer.history[0]).toBe(PLACEHOLDER_TEXT);
-    expect(answer.text).toBe("Echo: Person U0ANN: what is 2+2?");
+    expect(answer.text).toBe(`Echo: Person U0ANN: what is 2+2?\n\n${SLACK_CHAT_MODEL_LINE}`);
     // The bot's own mention is not part of the prompt.
     expect(lastPrompt()).toContain("what is 2+2?");
     expect(lastPrompt()).not.toContain(FAKE_BOT_USER_ID);
@@ -249,6 +253,33 @@ describe("Slack mentions over HTTP", () => {
     await harness.adapter.idle();
     expect(slack.fileDownloads).toEqual([{ name: "notes.txt", authorization: `Bearer ${TEST_BOT_TOKEN}` }]);
     expect(JSON.stringify(harness.provider.chatRequests().at(-1)?.messages)).toContain("cardamom");
+  });
+
+  it("answers /model written to it in a thread with a remedy that works in that thread", async () => {
+    const { bot } = harness;
+    const root = "1710000000.000950";
+    await deliverEvent(
+      bot,
+      eventEnvelope(messageEvent({ type: "app_mention", channel: "C9", ts: root, text: mentionOfBot("hi") })),
+    );
+    await answerIn("C9", root, "hi");
+    await deliverEvent(
+      bot,
+      eventEnvelope(
+        messageEvent({
+          type: "app_mention",
+          channel: "C9",
+          ts: "1710000000.000951",
+          threadTs: root,
+          text: mentionOfBot("/model"),
+        }),
+      ),
+    );
+    const shown = await harness.slack.waitFor(() =>
+      harness.slack.thread("C9", root).find((message) => message.text.startsWith("The chat model")),
+    );
+    await harness.adapter.idle();
+    expect(shown.text.split("\n").at(-1)).toBe("Change it with `@parley /model &lt;name&gt;`.");
   });
 
   it("resets a thread when mentioned with /reset in it", async () => {

@@ -14,7 +14,7 @@ describe("parseSlashCommand", () => {
   };
 
   it("reads a payload", () => {
-    expect(parseSlashCommand(payload)).toMatchObject({
+    expect(parseSlashCommand(payload, "")).toMatchObject({
       text: "what is <html>?",
       teamId: "T1",
       channel: "C1",
@@ -23,12 +23,12 @@ describe("parseSlashCommand", () => {
       responseUrl: "https://hooks.slack.com/commands/x",
       threadTs: undefined,
     });
-    expect(parseSlashCommand({ ...payload, thread_ts: "1.2" })?.threadTs).toBe("1.2");
+    expect(parseSlashCommand({ ...payload, thread_ts: "1.2" }, "")?.threadTs).toBe("1.2");
   });
 
   it("refuses commands it does not own and incomplete payloads", () => {
-    expect(parseSlashCommand({ ...payload, command: "/deploy" })).toBeUndefined();
-    expect(parseSlashCommand({ ...payload, channel_id: undefined })).toBeUndefined();
-    expect(parseSlashCommand("nope")).toBeUndefined();
+    expect(parseSlashCommand({ ...payload, command: "/deploy" }, "")).toBeUndefined();
+    expect(parseSlashCommand({ ...payload, channel_id: undefined }, "")).toBeUndefined();
+    expect(parseSlashCommand("nope", "")).toBeUndefined();
   });
 });

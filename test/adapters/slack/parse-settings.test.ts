@@ -15,25 +15,25 @@ const payload = (text: string, channel = "C1") => ({
 
 describe("/settings from Slack", () => {
   it("reads the subcommand and its options", () => {
-    expect(parseSlashCommand(payload("limit user 20,000"))).toMatchObject({
+    expect(parseSlashCommand(payload("limit user 20,000"), "")).toMatchObject({
       subcommand: "limit",
       text: "20,000",
       options: { scope: "user" },
     });
-    expect(parseSlashCommand(payload(""))?.subcommand).toBeUndefined();
+    expect(parseSlashCommand(payload(""), "")?.subcommand).toBeUndefined();
   });
 
   it("keeps the id of a mentioned person (an escaped mention reads <@U…|name>)", () => {
-    expect(parseSlashCommand(payload("forget <@U0GRACE|grace>"))?.text).toBe("U0GRACE");
-    expect(parseSlashCommand(payload("forget U0GRACE"))?.text).toBe("U0GRACE");
+    expect(parseSlashCommand(payload("forget <@U0GRACE|grace>"), "")?.text).toBe("U0GRACE");
+    expect(parseSlashCommand(payload("forget U0GRACE"), "")?.text).toBe("U0GRACE");
     // Elsewhere a mention stays readable for the model.
-    expect(parseSlashCommand({ ...payload("hello <@U0GRACE|grace>"), command: "/ask" })?.text).toBe(
+    expect(parseSlashCommand({ ...payload("hello <@U0GRACE|grace>"), command: "/ask" }, "")?.text).toBe(
       "hello @grace",
     );
   });
 
   it("marks a command typed in a direct message", () => {
-    const command = parseSlashCommand(payload("show", "D123"));
+    const command = parseSlashCommand(payload("show", "D123"), "");
     if (!command) throw new Error("not parsed");
     expect(commandTurn(command, slackKey("T1", "D123", "D123")).venue).toBe("direct");
   });

@@ -6,6 +6,7 @@ import { deliverEvent, eventEnvelope } from "../../support/fake-slack-delivery.t
 import {
   mentionOfBot,
   messageEvent,
+  SLACK_CHAT_MODEL_LINE,
   type SlackHarness,
   startSlackHarness,
 } from "../../support/fake-slack-harness.ts";
@@ -64,7 +65,7 @@ describe("Slack rendering", () => {
       expect(at, line).toBeGreaterThanOrEqual(searchFrom);
       searchFrom = at + escaped.length;
     }
-    expect(all).toContain("That is all.");
+    expect(replies.at(-1)?.text.endsWith(`That is all.\n\n${SLACK_CHAT_MODEL_LINE}`)).toBe(true);
     expect(all).not.toContain(PLACEHOLDER_TEXT);
   });
 
@@ -85,7 +86,7 @@ describe("Slack rendering", () => {
         SLACK_EDIT_INTERVAL_MS - 50,
       );
     }
-    expect(replies[0]?.text.trim()).toBe("word ".repeat(60).trim());
+    expect(replies[0]?.text).toBe(`${"word ".repeat(60).trim()}\n\n${SLACK_CHAT_MODEL_LINE}`);
   });
 
   it("keeps <!channel>, <!here>, @here and <@U123> from the model inert", async () => {

@@ -7,6 +7,7 @@ import { eventEnvelope, slashCommandFields } from "../../support/fake-slack-deli
 import {
   mentionOfBot,
   messageEvent,
+  SLACK_CHAT_MODEL_LINE,
   type SlackHarness,
   startSlackHarness,
   TEST_APP_TOKEN,
@@ -37,9 +38,11 @@ describe("Slack over Socket Mode", () => {
     );
     expect(ack.elapsedMs).toBeLessThan(3_000);
     const answer = await harness.slack.waitFor(() =>
-      harness.slack.thread("C40", ts).find((message) => message.text.endsWith("over the socket")),
+      harness.slack
+        .thread("C40", ts)
+        .find((message) => message.text.endsWith(`over the socket\n\n${SLACK_CHAT_MODEL_LINE}`)),
     );
-    expect(answer.text).toMatch(/^Echo: /);
+    expect(answer.text).toBe(`Echo: Person U0ANN: over the socket\n\n${SLACK_CHAT_MODEL_LINE}`);
     await harness.adapter.idle();
   });
 

@@ -54,7 +54,13 @@ describe("npm run chat", () => {
       { text: "Rayleigh scattering." },
     );
     const { stdout, stderr, code } = await runChat(
-      ["what is a monad?", "/search current node lts", "/reason high why is the sky blue?", "/quit"],
+      [
+        "what is a monad?",
+        "/search current node lts",
+        "/reason extreme why is the sky blue?",
+        "/reason high why is the sky blue?",
+        "/quit",
+      ],
       {
         AIML_API_KEY: "test-key-123456",
         AIML_BASE_URL: fake.url,
@@ -63,14 +69,19 @@ describe("npm run chat", () => {
     );
     expect(stderr).not.toContain("test-key-123456");
     expect(code).toBe(0);
-    expect(stdout).toContain("A monad is a way to chain computations.\n\n```ts\nconst x = 1;\n```");
+    // Each answer ends by naming the model that answered it.
+    expect(stdout).toContain(
+      "A monad is a way to chain computations.\n\n```ts\nconst x = 1;\n```\n\n*Model: gpt-4.1-mini-2025-04-14*",
+    );
     // Streamed in 3-character pieces, yet the terminal shows each fence once: nothing printed is taken back.
     expect(stdout.match(/```/g)).toHaveLength(2);
     expect(stdout).toContain("(Searching the web…)");
-    expect(stdout).toContain("Node.js 24 is the active LTS.");
-    expect(stdout).toContain("**Sources**");
-    expect(stdout).toContain("1. [Node.js releases](https://nodejs.org/en/about/previous-releases)");
-    expect(stdout).toContain("Rayleigh scattering.");
+    expect(stdout).toContain(
+      "Node.js 24 is the active LTS.\n\n**Sources**\n1. [Node.js releases](https://nodejs.org/en/about/previous-releases)\n\n*Model: gpt-4o-mini-search-preview-2025-01-01*",
+    );
+    expect(stdout).toContain("Rayleigh scattering.\n\n*Model: o4-mini-2025-04-16*");
+    // A mistaken effort is refused before anything is sent (the requests below hold no "extreme").
+    expect(stdout).toContain('effort must be low, medium or high, not "extreme".');
     const bodies = fake.chatRequests();
     expect(bodies.map((body) => body.model)).toEqual([
       "openai/gpt-4.1-mini-2025-04-14",

@@ -119,9 +119,27 @@ describe("model routing", () => {
     expectAllRequestsValid();
   });
 
-  it("rejects an unknown effort without calling the provider", async () => {
+  it("rejects an unknown effort without calling the provider, however the turn arrived", async () => {
+    // As Discord would send it (its menu prevents this, the engine does not rely on that) …
     const outcome = await harness.run({ kind: "reason", text: "x", options: { effort: "extreme" } });
-    expect(outcome.error?.error.userMessage).toBe('Unknown effort "extreme". Use one of: low, medium, high.');
+    expect(outcome.error?.error.code).toBe("bad_input");
+    expect(outcome.error?.error.userMessage).toBe('effort must be low, medium or high, not "extreme".');
+    // … and as a mention that starts with the command, parsed from text like Slack and the terminal do.
+    for (const text of ["/reason extreme why", "/reason effort:MAX why", "/reason effort: why"]) {
+      const mention = await harness.run({ kind: "mention", text });
+      expect(mention.error?.error.userMessage, text).toMatch(/^effort must be low, medium or high/);
+    }
+    expect(harness.fake.chatRequests()).toHaveLength(0);
+    // A choice is accepted in any case and sent as the registry spells it.
+    await harness.run({ kind: "mention", text: "/reason HIGH why is the sky blue" });
+    expect(harness.fake.chatRequests()[0]).toMatchObject({ reasoning_effort: "high" });
+  });
+
+  it("rejects a model outside MODEL_ALLOW given as an option in text, naming the allowed ones", async () => {
+    const outcome = await harness.run({ kind: "mention", text: "/ask model:gpt-9 hi" });
+    expect(outcome.error?.error.userMessage).toContain('Unknown model "gpt-9". Allowed models:');
+    const setting = await harness.run({ kind: "mention", text: "/model gpt-9" });
+    expect(setting.error?.error.userMessage).toContain('Unknown model "gpt-9". Allowed models:');
     expect(harness.fake.chatRequests()).toHaveLength(0);
   });
 

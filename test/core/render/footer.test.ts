@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import {
   composeReplyText,
+  cutOffFooter,
   cutOffNotice,
   EMPTY_ANSWER_TEXT,
   formatSources,
@@ -64,6 +65,47 @@ describe("composeReplyText", () => {
     );
   });
 
+  it("ends the footer with the model that answered, in italics, after the Sources and notes", () => {
+    const { body, footer } = composeReplyText({
+      text: "The answer [1].",
+      citations: [{ url: "https://example.com/a", title: "A" }],
+      notes: ["Skipped photo.png: too large."],
+      model: "gpt-4o-mini-2024-07-18",
+    });
+    expect(body).toBe("The answer [1].");
+    expect(footer).toBe(
+      "**Sources**\n1. [A](https://example.com/a)\n\n*Skipped photo.png: too large.*\n*Model: gpt-4o-mini-2024-07-18*",
+    );
+  });
+
+  it("puts the model line after the Sources, apart from them, when there are no notes", () => {
+    expect(
+      composeReplyText({
+        text: "Hi",
+        citations: [{ url: "https://example.com/a", title: "A" }],
+        notes: [],
+        model: "openai/o4-mini-2025-04-16",
+      }).footer,
+    ).toBe("**Sources**\n1. [A](https://example.com/a)\n\n*Model: openai/o4-mini-2025-04-16*");
+    expect(composeReplyText({ text: "Hi", citations: [], notes: [], model: "gpt-4o" })).toEqual({
+      body: "Hi",
+      footer: "*Model: gpt-4o*",
+    });
+  });
+
+  it("escapes asterisks in a model id so the line stays in italics", () => {
+    expect(composeReplyText({ text: "Hi", citations: [], notes: [], model: "lab/model*2" }).footer).toBe(
+      "*Model: lab/model\\*2*",
+    );
+  });
+
+  it("still says the answer was empty when only the model line would show", () => {
+    expect(composeReplyText({ text: " ", citations: [], notes: [], model: "gpt-4o" })).toEqual({
+      body: EMPTY_ANSWER_TEXT,
+      footer: "*Model: gpt-4o*",
+    });
+  });
+
   it("has no footer without citations or notes", () => {
     expect(composeReplyText({ text: "Hi", citations: [], notes: [" "] })).toEqual({ body: "Hi", footer: "" });
   });
@@ -87,6 +129,15 @@ describe("composeReplyText", () => {
 describe("cutOffNotice", () => {
   it("says the answer was cut off and why", () => {
     expect(cutOffNotice("The provider timed out.")).toBe(
+      "⚠️ *The answer was cut off: The provider timed out.*",
+    );
+  });
+
+  it("is followed by the model line when a model was answering", () => {
+    expect(cutOffFooter("The provider timed out.", "gpt-4o")).toBe(
+      "⚠️ *The answer was cut off: The provider timed out.*\n*Model: gpt-4o*",
+    );
+    expect(cutOffFooter("The provider timed out.", undefined)).toBe(
       "⚠️ *The answer was cut off: The provider timed out.*",
     );
   });

@@ -28,6 +28,32 @@ describe("renderReply when the stream fails", () => {
     expect(outcome.errorCode).toBe("provider_timeout");
   });
 
+  it("names the model that was answering under a cut-off answer", async () => {
+    const clock = createFakeClock();
+    const recording = createRecordingSurface({ clock });
+    const events = eventsOf([
+      { type: "model", model: "gpt-4o-mini" },
+      { type: "model", model: "gpt-4o-mini-2024-07-18" },
+      { type: "text", delta: "The first half" },
+      { type: "error", error: timeout, partialText: "The first half" },
+    ]);
+    await runToEnd(renderReply(events, recording.surface, clock), clock);
+    expect(recording.visibleTexts()).toEqual([
+      "The first half\n\n⚠️ *The answer was cut off: The AI provider took too long to answer.*\n*Model: gpt-4o-mini-2024-07-18*",
+    ]);
+  });
+
+  it("names no model under an error that came before any answer text", async () => {
+    const clock = createFakeClock();
+    const recording = createRecordingSurface({ clock });
+    const events = eventsOf([
+      { type: "model", model: "gpt-4o-mini" },
+      { type: "error", error: timeout, partialText: "" },
+    ]);
+    await runToEnd(renderReply(events, recording.surface, clock), clock);
+    expect(recording.visibleTexts()).toEqual(["⚠️ The AI provider took too long to answer."]);
+  });
+
   it("closes an open code block before the cut-off notice and keeps every message within the limit", async () => {
     const clock = createFakeClock();
     const recording = createRecordingSurface({ clock, maxMessageLength: 2000 });

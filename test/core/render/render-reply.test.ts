@@ -187,11 +187,64 @@ describe("renderReply at the end of an answer", () => {
     for (const text of recording.visibleTexts()) expect(text.length).toBeLessThanOrEqual(800);
   });
 
+  it("names the model in the last line of the final write only, never in a streaming edit", async () => {
+    const clock = createFakeClock();
+    const recording = createRecordingSurface({ clock, editIntervalMs: 1000 });
+    const queue = createEventQueue();
+    const rendering = renderReply(queue, recording.surface, clock);
+    const answer = prose(900, 2);
+    queue.push({ type: "model", model: "gpt-4o-mini" });
+    queue.push({ type: "model", model: "gpt-4o-mini-2024-07-18" });
+    for (const event of textDeltas(answer, 60)) {
+      queue.push(event);
+      await clock.advance(300);
+    }
+    queue.push(
+      done(answer, {
+        citations: [{ url: "https://example.com/one", title: "One" }],
+        notes: ["Skipped photo.png: too large."],
+        model: "gpt-4o-mini-2024-07-18",
+      }),
+    );
+    queue.end();
+    await runToEnd(rendering, clock);
+    expect(recording.visibleTexts()).toEqual([
+      `${answer}\n\n**Sources**\n1. [One](https://example.com/one)\n\n*Skipped photo.png: too large.*\n*Model: gpt-4o-mini-2024-07-18*`,
+    ]);
+    const writes = recording.calls.filter((call) => call.kind === "post" || call.kind === "edit");
+    expect(writes.length).toBeGreaterThan(1);
+    expect(writes.filter((call) => call.text.includes("Model:")).map((call) => call.kind)).toEqual(["edit"]);
+    expect(writes.at(-1)?.text.endsWith("*Model: gpt-4o-mini-2024-07-18*")).toBe(true);
+  });
+
+  it("gives the model line a message of its own rather than pass the limit", async () => {
+    const clock = createFakeClock();
+    const recording = createRecordingSurface({ clock, maxMessageLength: 2000 });
+    const answer = prose(1985, 5).slice(0, 1990);
+    const events = eventsOf([{ type: "text", delta: answer }, done(answer, { model: "gpt-4o" })]);
+    await runToEnd(renderReply(events, recording.surface, clock), clock);
+    expect(recording.visibleTexts()).toEqual([answer, "*Model: gpt-4o*"]);
+    for (const call of recording.calls) expect(call.text.length).toBeLessThanOrEqual(2000);
+  });
+
+  it("shows no model line under a command that called no model", async () => {
+    const clock = createFakeClock();
+    const recording = createRecordingSurface({ clock });
+    const events = eventsOf([done("Done: I forgot this conversation. The next message starts fresh.")]);
+    await runToEnd(renderReply(events, recording.surface, clock), clock);
+    expect(recording.visibleTexts()).toEqual([
+      "Done: I forgot this conversation. The next message starts fresh.",
+    ]);
+  });
+
   it("says so when the model returned an empty answer", async () => {
     const clock = createFakeClock();
     const recording = createRecordingSurface({ clock });
-    const outcome = await runToEnd(renderReply(eventsOf([done("")]), recording.surface, clock), clock);
-    expect(recording.visibleTexts()).toEqual(["(The model returned an empty answer.)"]);
+    const outcome = await runToEnd(
+      renderReply(eventsOf([done("", { model: "gpt-4o" })]), recording.surface, clock),
+      clock,
+    );
+    expect(recording.visibleTexts()).toEqual(["(The model returned an empty answer.)\n\n*Model: gpt-4o*"]);
     expect(outcome.outcome).toBe("done");
   });
 
