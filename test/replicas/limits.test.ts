@@ -53,7 +53,9 @@ describe("limits across two replicas", () => {
       () => {
         const texts = sent.map(({ id }) => onlyMessageIn(id));
         const settled = texts.every(
-          (text, index) => text === `Echo: Alice: burst ${index}` || text?.includes("questions a minute"),
+          (text, index) =>
+            text === `Echo: Alice: burst ${index}\n\n*Model: gpt-4.1-mini-2025-04-14*` ||
+            text?.includes("questions a minute"),
         );
         return settled ? texts : undefined;
       },

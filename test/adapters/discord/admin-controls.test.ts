@@ -128,7 +128,7 @@ describe("limits on Discord", () => {
       "Your daily limit of 100 tokens is used up (120 used today)",
     );
     expect(refusal?.content).toMatch(
-      /it resets at 00:00 UTC \(in (\d+ h )?\d+ min\)|it resets at 00:00 UTC \(in \d+ s\)/,
+      /it resets at 00:00 UTC \(in (\d+ h|\d+ h \d+ min|\d+ min|\d+ s)\)\.$/,
     );
     expect(refusal?.ephemeral).toBe(true);
     // The public "thinking…" reply was removed: the channel sees nothing.
@@ -191,7 +191,11 @@ describe("allow-lists on Discord", () => {
       roles: [ROLE],
     });
     await bot.discord.waitFor("the thread's answer", () =>
-      bot.discord.messagesIn(id).some((message) => message.content === "Echo: Alice: in a thread?"),
+      bot.discord
+        .messagesIn(id)
+        .some(
+          (message) => message.content === "Echo: Alice: in a thread?\n\n*Model: gpt-4.1-mini-2025-04-14*",
+        ),
     );
   });
 

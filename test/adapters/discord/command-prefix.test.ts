@@ -40,6 +40,7 @@ describe("with COMMAND_PREFIX=ai-", () => {
       "ai-reset",
       "ai-usage",
       "ai-help",
+      "ai-settings",
     ]);
     expect(registered).toEqual(discordCommands("ai-"));
   });

@@ -1,4 +1,5 @@
 // Registering the slash commands: on start (REGISTER_COMMANDS=1) and with `node adapters/discord/register.ts`.
+
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -6,12 +7,13 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { discordCommands } from "../../../adapters/discord/commands.ts";
+import { COMMANDS } from "../../../src/commands.ts";
 import { type FakeDiscord, startFakeDiscord } from "../../support/fake-discord.ts";
 import { startDiscordHarness } from "./harness.ts";
 
 const SCRIPT = fileURLToPath(new URL("../../../adapters/discord/register.ts", import.meta.url));
 
-const NAMES = ["ask", "search", "reason", "model", "reset", "usage", "help"];
+const NAMES = COMMANDS.map((command) => command.name);
 
 test("the adapter registers the commands to the configured guild when it starts, and removes the global ones", async () => {
   const bot = await startDiscordHarness({
@@ -100,7 +102,9 @@ describe("the register script", () => {
   test("registers to the guild again after that, and removes the global commands", async () => {
     const { code, output } = await run({ DISCORD_TOKEN: discord.token, DISCORD_GUILD_ID: discord.guildId });
     expect(code).toBe(0);
-    expect(output).toContain("Removed the application's 7 global commands, so none appears twice.");
+    expect(output).toContain(
+      `Removed the application's ${NAMES.length} global commands, so none appears twice.`,
+    );
     expect(discord.commandNames(discord.guildId)).toEqual(NAMES);
     expect(discord.commandNames()).toEqual([]);
     expect(discord.violations).toEqual([]);
@@ -164,7 +168,7 @@ test("registering globally finds parley's guild commands in every guild the bot 
     // Only the guild that had commands was written to.
     const guildWrites = discord.commandRegistrations.filter((registration) => registration.guildId);
     expect(guildWrites.map((registration) => [registration.guildId, registration.commands.length])).toEqual([
-      [newest, 7],
+      [newest, NAMES.length],
       [newest, 0],
     ]);
     expect(discord.violations).toEqual([]);

@@ -190,7 +190,9 @@ describe("allow-lists on Slack", () => {
       ),
     );
     await harness.slack.waitFor(() =>
-      harness.slack.messages.find((message) => message.channel === "C41" && message.text.endsWith("me")),
+      harness.slack.messages.find(
+        (message) => message.channel === "C41" && /: me\b[\s\S]*Model: /.test(message.text),
+      ),
     );
     await harness.adapter.idle();
     // Nothing was posted for Bob's mention or the direct message, and only Ann's question reached the provider.
