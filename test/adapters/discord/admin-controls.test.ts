@@ -127,9 +127,7 @@ describe("limits on Discord", () => {
       refused,
       "Your daily limit of 100 tokens is used up (120 used today)",
     );
-    expect(refusal?.content).toMatch(
-      /it resets at 00:00 UTC \(in (\d+ h|\d+ h \d+ min|\d+ min|\d+ s)\)\.$/,
-    );
+    expect(refusal?.content).toMatch(/it resets at 00:00 UTC \(in (\d+ h|\d+ h \d+ min|\d+ min|\d+ s)\)\.$/);
     expect(refusal?.ephemeral).toBe(true);
     // The public "thinking…" reply was removed: the channel sees nothing.
     expect(refused.originalDeleted).toBe(true);
