@@ -76,6 +76,7 @@ async function main(): Promise<void> {
         engine: parley.engine,
         logger,
         lifecycle: operations.lifecycle,
+        controls: parley.controls,
         reporter: operations.reporter("discord"),
         stopGraceMs: SHUTDOWN_GRACE_MS,
       });

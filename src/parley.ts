@@ -1,6 +1,7 @@
 // Wires the core from a Config: store, provider client, model catalog, engine and its operations.
 import OpenAI from "openai";
 import type { Config } from "./config.ts";
+import { createReplyControls, type ReplyControls } from "./controls/reply-controls.ts";
 import { createEngine } from "./engine/create-engine.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { loadModelCatalog } from "./models/catalog.ts";
@@ -16,6 +17,8 @@ export interface Parley {
   logger: Logger;
   /** The turn lifecycle every adapter runs its turns through, metrics and health. */
   operations: Operations;
+  /** Stop and feedback presses on replies' controls; adapters pass presses here. */
+  controls: ReplyControls;
   /** Closes the store; call after the adapters stopped. */
   close(): Promise<void>;
 }
@@ -65,8 +68,17 @@ export async function createParley(
     idleTimeoutMs: options.idleTimeoutMs,
     ...(options.now ? { now: options.now } : {}),
   });
+  const controls = createReplyControls({
+    store: stores.controls,
+    counters: stores.counters,
+    shared: stores.kind === "redis",
+    adminUsers: config.policy.adminUsers,
+    logger,
+    ...(options.now ? { now: options.now } : {}),
+  });
   const operations = createOperations({
     engine,
+    controls,
     store: { kind: stores.kind, ping: () => stores.ping() },
     logger,
     ...(options.processMetrics === undefined ? {} : { processMetrics: options.processMetrics }),
@@ -76,6 +88,7 @@ export async function createParley(
     config,
     logger,
     operations,
+    controls,
     close: () => stores.close(),
   };
 }

@@ -1,7 +1,8 @@
 // The renderer's surface for answers posted as ordinary channel or thread messages (mentions, DMs, fallbacks).
 import { type REST, Routes } from "discord.js";
 import type { BudgetRate, EditPacer } from "../../src/render/edit-pacer.ts";
-import type { PostedMessage, ReplySurface } from "../../src/render/surface.ts";
+import type { PostedMessage, ReplyControl, ReplySurface } from "../../src/render/surface.ts";
+import { controlRows } from "./control-buttons.ts";
 import {
   EDIT_INTERVAL_MS,
   editedMessageBody,
@@ -32,18 +33,27 @@ export interface ChannelSurfaceOptions {
   onFirstPost?: () => void;
   /** The channel budgets every answer shares (none: edits are spaced per message only). */
   pacer?: EditPacer;
+  /** The reply's request id: set, the messages carry its controls as buttons. */
+  controlsId?: string;
 }
 
 /** A surface that posts and edits messages in one channel or thread; only the first post is a reply. */
 export function createChannelSurface(options: ChannelSurfaceOptions): ReplySurface {
   const { rest } = options;
   let posted = 0;
-  const post = async (text: string): Promise<PostedMessage> => {
+  const { controlsId } = options;
+  const rows = (controls: readonly ReplyControl[] | undefined) =>
+    controlsId && controls ? controlRows(controls, controlsId) : undefined;
+  const post = async (text: string, controls?: readonly ReplyControl[]): Promise<PostedMessage> => {
     const target = await options.target;
     if (posted === 0) options.onFirstPost?.();
     const replyTo = posted === 0 ? target.replyToMessageId : undefined;
     posted += 1;
-    const body = newMessageBody(text, replyTo ? { replyTo } : {});
+    const components = rows(controls);
+    const body = newMessageBody(text, {
+      ...(replyTo ? { replyTo } : {}),
+      ...(components ? { components } : {}),
+    });
     const response = await rest.post(Routes.channelMessages(target.channelId), { body });
     return { id: messageIdOf(response) };
   };
@@ -51,15 +61,16 @@ export function createChannelSurface(options: ChannelSurfaceOptions): ReplySurfa
     maxMessageLength: MAX_MESSAGE_LENGTH,
     editIntervalMs: EDIT_INTERVAL_MS,
     post,
+    ...(controlsId ? { drawsControls: true } : {}),
     async budgetFor(write) {
       if (!options.pacer || write === "status") return undefined;
       const { channelId } = await options.target;
       return options.pacer.budget(`${write === "edit" ? "edit" : "post"}:${channelId}`);
     },
-    async edit(message, text) {
+    async edit(message, text, controls) {
       const target = await options.target;
       await rest.patch(Routes.channelMessage(target.channelId, message.id), {
-        body: editedMessageBody(text),
+        body: editedMessageBody(text, rows(controls)),
       });
     },
     async postError(text) {

@@ -1,7 +1,8 @@
 // The renderer's surface for slash command answers: the deferred reply, then follow-ups, then the channel.
 import { type REST, Routes } from "discord.js";
 import type { EditPacer } from "../../src/render/edit-pacer.ts";
-import type { PostedMessage, ReplySurface } from "../../src/render/surface.ts";
+import type { PostedMessage, ReplyControl, ReplySurface } from "../../src/render/surface.ts";
+import { controlRows } from "./control-buttons.ts";
 import {
   EDIT_INTERVAL_MS,
   editedMessageBody,
@@ -25,6 +26,8 @@ export interface InteractionSurfaceOptions {
   fallback: () => ReplySurface;
   /** Budgets shared with other answers; an interaction's own messages have a budget per token, as Discord's. */
   pacer?: EditPacer;
+  /** The reply's request id: set, the messages carry its controls as buttons. */
+  controlsId?: string;
 }
 
 /** Names each interaction's budget without its token. */
@@ -55,20 +58,24 @@ export function createInteractionSurface(options: InteractionSurfaceOptions): Re
     }
     return !options.tokenExpired();
   };
-  const postInChannel = async (text: string): Promise<PostedMessage> => {
+  const postInChannel = async (text: string, controls?: readonly ReplyControl[]): Promise<PostedMessage> => {
     // A private answer (/usage: someone's spending) must never turn public: without the token it is dropped.
     if (ephemeral) throw new Error("private answer not shown: the interaction token can no longer be used");
-    const message = await channel().post(text);
+    const message = await channel().post(text, controls);
     channelMessageIds.add(message.id);
     return message;
   };
   const webhookMessageRoute = (messageId: string) =>
     Routes.webhookMessage(applicationId, interactionToken, messageId);
   const budgetName = `interaction-${++interactionCount}`;
+  const { controlsId } = options;
+  const rows = (controls: readonly ReplyControl[] | undefined) =>
+    controlsId && controls ? controlRows(controls, controlsId) : undefined;
 
   return {
     maxMessageLength: MAX_MESSAGE_LENGTH,
     editIntervalMs: EDIT_INTERVAL_MS,
+    ...(controlsId ? { drawsControls: true } : {}),
     async budgetFor(write, message) {
       const { pacer } = options;
       if (!pacer || write === "status") return undefined;
@@ -81,29 +88,31 @@ export function createInteractionSurface(options: InteractionSurfaceOptions): Re
       const fillsOriginal = !originalFilled && (write === "post" || (write === "error" && ephemeral));
       return pacer.budget(`${budgetName}:${write === "edit" || fillsOriginal ? "edit" : "post"}`);
     },
-    async post(text) {
-      if (!(await tokenUsable())) return postInChannel(text);
+    async post(text, controls) {
+      if (!(await tokenUsable())) return postInChannel(text, controls);
+      const components = rows(controls);
       if (!originalFilled) {
         originalFilled = true;
-        const body = editedMessageBody(text);
+        const body = editedMessageBody(text, components);
         return { id: messageIdOf(await rest.patch(webhookMessageRoute("@original"), { body, auth: false })) };
       }
       const response = await rest.post(Routes.webhook(applicationId, interactionToken), {
-        body: newMessageBody(text, { ephemeral }),
+        body: newMessageBody(text, { ephemeral, ...(components ? { components } : {}) }),
         query: new URLSearchParams({ wait: "true" }),
         auth: false,
       });
       return { id: messageIdOf(response) };
     },
-    async edit(message, text) {
+    async edit(message, text, controls) {
       const replacement = replacements.get(message.id);
-      if (replacement) return channel().edit(replacement, text);
-      if (channelMessageIds.has(message.id)) return channel().edit(message, text);
+      if (replacement) return channel().edit(replacement, text, controls);
+      if (channelMessageIds.has(message.id)) return channel().edit(message, text, controls);
       if (!(await tokenUsable())) {
-        replacements.set(message.id, await postInChannel(text));
+        replacements.set(message.id, await postInChannel(text, controls));
         return;
       }
-      await rest.patch(webhookMessageRoute(message.id), { body: editedMessageBody(text), auth: false });
+      const body = editedMessageBody(text, rows(controls));
+      await rest.patch(webhookMessageRoute(message.id), { body, auth: false });
     },
     async postError(text) {
       if (!(await tokenUsable())) {

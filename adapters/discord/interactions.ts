@@ -12,6 +12,7 @@ import {
 } from "discord.js";
 import { commandForName } from "../../src/command-names.ts";
 import { findSubcommand } from "../../src/commands.ts";
+import type { ReplyControls } from "../../src/controls/reply-controls.ts";
 import type { Logger } from "../../src/logger.ts";
 import { claimEvent } from "../../src/ops/claim-event.ts";
 import { SHUTTING_DOWN_MESSAGE, type TurnLifecycle } from "../../src/ops/turn-lifecycle.ts";
@@ -22,11 +23,12 @@ import { STORE_DOWN_MESSAGE } from "../../src/store/store-errors.ts";
 import type { Engine } from "../../src/types.ts";
 import { createChannelSurface } from "./channel-surface.ts";
 import { modelChoices } from "./commands.ts";
+import { createControlPressHandler } from "./control-presses.ts";
 import { createInteractionSurface } from "./interaction-surface.ts";
 import { errorForLog, logSurfaceError } from "./log-error.ts";
 import { NO_PINGS } from "./message-body.ts";
 import { DISCORD_PLATFORM, focusedOption, parseCommandInteraction } from "./parse.ts";
-import type { CommandInteractionPayload } from "./payloads.ts";
+import type { CommandInteractionPayload, ComponentInteractionPayload } from "./payloads.ts";
 
 /**
  * How long parley answers through an interaction token. Discord drops it after 15 minutes; stop 30 s before
@@ -51,14 +53,20 @@ export interface InteractionHandlerOptions {
   pacer?: EditPacer;
   /** COMMAND_PREFIX: the registered names are the registry's with this in front. */
   commandPrefix: string;
+  /** Where button presses go; without it answers carry no buttons. */
+  controls?: ReplyControls;
 }
 
 /** Handles one INTERACTION_CREATE payload; rejects only on unexpected failures (the caller logs them). */
 export function createInteractionHandler(
   options: InteractionHandlerOptions,
-): (interaction: CommandInteractionPayload) => Promise<void> {
+): (interaction: CommandInteractionPayload | ComponentInteractionPayload) => Promise<void> {
   const { rest, engine, lifecycle, logger, clock } = options;
   const pacing = options.pacer ? { pacer: options.pacer } : {};
+  const { controls } = options;
+  const answerPress = controls
+    ? createControlPressHandler({ rest, engine, controls, logger })
+    : async () => undefined;
 
   const answerAutocomplete = async (interaction: CommandInteractionPayload): Promise<void> => {
     const focused = focusedOption(interaction);
@@ -136,19 +144,21 @@ export function createInteractionHandler(
     deferred.catch((error: unknown) => logger.warn({ error: errorForLog(error) }, "discord deferral failed"));
     const createdAtMs = SnowflakeUtil.timestampFrom(interaction.id);
     const channelId = interaction.channel?.id ?? interaction.channel_id ?? turn.key.thread;
-    const surface = createInteractionSurface({
-      rest,
-      applicationId: interaction.application_id,
-      interactionToken: interaction.token,
-      deferred,
-      ephemeral,
-      tokenExpired: () => clock.now() - createdAtMs >= options.tokenLifetimeMs,
-      fallback: () => createChannelSurface({ rest, target: { channelId }, ...pacing }),
-      ...pacing,
-    });
     await lifecycle.run(
       turn,
-      async ({ events, logger: turnLogger }) => {
+      async ({ events, logger: turnLogger, requestId }) => {
+        const buttons = controls ? { controlsId: requestId } : {};
+        const surface = createInteractionSurface({
+          rest,
+          applicationId: interaction.application_id,
+          interactionToken: interaction.token,
+          deferred,
+          ephemeral,
+          tokenExpired: () => clock.now() - createdAtMs >= options.tokenLifetimeMs,
+          fallback: () => createChannelSurface({ rest, target: { channelId }, ...pacing, ...buttons }),
+          ...pacing,
+          ...buttons,
+        });
         const rendered = await renderReply(events, surface, clock);
         logSurfaceError(turnLogger, rendered);
         return rendered;
@@ -157,7 +167,9 @@ export function createInteractionHandler(
     );
   };
 
-  return async (interaction) => {
+  return async (received) => {
+    if (isComponentInteraction(received)) return answerPress(received);
+    const interaction = received;
     if (interaction.type === InteractionType.ApplicationCommandAutocomplete)
       return answerAutocomplete(interaction);
     const isSlashCommand =
@@ -165,4 +177,11 @@ export function createInteractionHandler(
       (interaction.data.type ?? ApplicationCommandType.ChatInput) === ApplicationCommandType.ChatInput;
     if (isSlashCommand) await answerCommand(interaction);
   };
+}
+
+/** True for a press on a message's component (a button), whose `data` names the component instead of a command. */
+function isComponentInteraction(
+  interaction: CommandInteractionPayload | ComponentInteractionPayload,
+): interaction is ComponentInteractionPayload {
+  return interaction.type === InteractionType.MessageComponent;
 }

@@ -1,5 +1,10 @@
 // The JSON of every message parley sends or edits on Discord, built in one place so none can ping anyone.
-import type { RESTPatchAPIChannelMessageJSONBody, RESTPostAPIChannelMessageJSONBody } from "discord.js";
+import type {
+  APIActionRowComponent,
+  APIButtonComponent,
+  RESTPatchAPIChannelMessageJSONBody,
+  RESTPostAPIChannelMessageJSONBody,
+} from "discord.js";
 import { MessageFlags } from "discord.js";
 
 /** Longest content a bot message may hold, in characters. */
@@ -17,10 +22,11 @@ export const NO_PINGS = {
 /** Body for a new message; `replyTo` shows which message is answered, without pinging its author. */
 export function newMessageBody(
   content: string,
-  options: { replyTo?: string; ephemeral?: boolean } = {},
+  options: { replyTo?: string; ephemeral?: boolean; components?: ButtonRows } = {},
 ): RESTPostAPIChannelMessageJSONBody {
   return {
     content,
+    ...(options.components ? { components: options.components } : {}),
     allowed_mentions: NO_PINGS,
     ...(options.replyTo
       ? { message_reference: { message_id: options.replyTo, fail_if_not_exists: false } }
@@ -30,9 +36,15 @@ export function newMessageBody(
 }
 
 /** Body for an edit; it sets allowed_mentions again because Discord applies them to the edited content. */
-export function editedMessageBody(content: string): RESTPatchAPIChannelMessageJSONBody {
-  return { content, allowed_mentions: NO_PINGS };
+export function editedMessageBody(
+  content: string,
+  components?: ButtonRows,
+): RESTPatchAPIChannelMessageJSONBody {
+  return { content, allowed_mentions: NO_PINGS, ...(components ? { components } : {}) };
 }
+
+/** A message's rows of buttons (its controls); an empty list removes them. */
+export type ButtonRows = APIActionRowComponent<APIButtonComponent>[];
 
 /** The id of a message Discord returned, checked rather than assumed. */
 export function messageIdOf(response: unknown): string {

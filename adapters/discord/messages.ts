@@ -1,5 +1,6 @@
 // Answers messages: mentions open a thread, threads with a conversation continue, DMs always answer.
 import { type REST, Routes } from "discord.js";
+import type { ReplyControls } from "../../src/controls/reply-controls.ts";
 import type { Logger } from "../../src/logger.ts";
 import { claimToAnswer } from "../../src/ops/claim-event.ts";
 import type { TurnLifecycle } from "../../src/ops/turn-lifecycle.ts";
@@ -30,6 +31,8 @@ export interface MessageHandlerOptions {
   typingIntervalMs?: number;
   /** Message budgets per channel, shared by every answer. */
   pacer?: EditPacer;
+  /** Set, answers carry their controls (Stop, 👍/👎, Retry) as buttons. */
+  controls?: ReplyControls;
 }
 
 /** Handles one MESSAGE_CREATE payload; rejects only on unexpected failures (the caller logs them). */
@@ -57,6 +60,7 @@ export function createMessageHandler(
     events: AsyncIterable<ReplyEvent>,
     target: ChannelTarget | Promise<ChannelTarget>,
     logger: Logger,
+    requestId: string,
   ): Promise<RenderOutcome> => {
     let typing: { stop(): void } | undefined;
     let firstPosted = false;
@@ -64,6 +68,7 @@ export function createMessageHandler(
       rest,
       target,
       ...(options.pacer ? { pacer: options.pacer } : {}),
+      ...(options.controls ? { controlsId: requestId } : {}),
       onFirstPost: () => {
         firstPosted = true;
         typing?.stop();
@@ -118,7 +123,7 @@ export function createMessageHandler(
     };
     await lifecycle.run(
       turn,
-      ({ events, logger }) =>
+      ({ events, logger, requestId }) =>
         answer(
           events,
           plan.action === "open-thread"
@@ -128,6 +133,7 @@ export function createMessageHandler(
               })
             : { channelId: message.channel_id, ...(plan.replyTo ? { replyToMessageId: plan.replyTo } : {}) },
           logger,
+          requestId,
         ),
       { logger: options.logger },
     );

@@ -41,6 +41,20 @@ export interface CommandInteractionPayload {
   data: { name: string; type?: number; options?: CommandOptionPayload[] };
 }
 
+/** An INTERACTION_CREATE payload for a press on a button of one of parley's messages (MESSAGE_COMPONENT). */
+export interface ComponentInteractionPayload {
+  id: string;
+  application_id: string;
+  token: string;
+  type: number;
+  guild_id?: string;
+  channel_id?: string;
+  member?: MemberPayload;
+  user?: UserPayload;
+  message?: { id: string };
+  data: { custom_id: string; component_type: number };
+}
+
 /** A file attached to a message. */
 export interface AttachmentPayload {
   filename: string;

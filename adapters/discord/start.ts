@@ -1,6 +1,7 @@
 // Starts the Discord adapter: logs the bot in, routes slash commands and messages to the engine, stops cleanly.
 import { Client, Events, GatewayDispatchEvents, GatewayIntentBits, Partials, RESTEvents } from "discord.js";
 import type { Config } from "../../src/config.ts";
+import type { ReplyControls } from "../../src/controls/reply-controls.ts";
 import { ParleyError } from "../../src/errors.ts";
 import type { Logger } from "../../src/logger.ts";
 import { type AdapterReporter, UNREPORTED } from "../../src/ops/operations.ts";
@@ -15,7 +16,12 @@ import { createInteractionHandler, INTERACTION_TOKEN_LIFETIME_MS } from "./inter
 import { inviteUrl } from "./invite-url.ts";
 import { errorForLog, withoutTokens } from "./log-error.ts";
 import { createMessageHandler } from "./messages.ts";
-import type { ChannelFacts, CommandInteractionPayload, MessagePayload } from "./payloads.ts";
+import type {
+  ChannelFacts,
+  CommandInteractionPayload,
+  ComponentInteractionPayload,
+  MessagePayload,
+} from "./payloads.ts";
 import { publishCommands } from "./publish-commands.ts";
 import { shardOptions } from "./shard-options.ts";
 import { commandRegistrationFailure } from "./startup-failures.ts";
@@ -27,6 +33,8 @@ export interface DiscordAdapterOptions {
   logger: Logger;
   /** The process's turn lifecycle (default: one of the adapter's own, without metrics). */
   lifecycle?: TurnLifecycle;
+  /** Stop and feedback presses (the core's `parley.controls`); without them answers carry no buttons. */
+  controls?: ReplyControls;
   /** Where the gateway connection and Discord's rate limits are reported (health, metrics). */
   reporter?: AdapterReporter;
   /** The clock for throttling and for the age of interactions. */
@@ -75,7 +83,10 @@ export async function startDiscordAdapter(options: DiscordAdapterOptions): Promi
     allowedMentions: { parse: [], repliedUser: false },
   });
 
-  const lifecycle = options.lifecycle ?? createTurnLifecycle({ engine, logger: options.logger });
+  const { controls } = options;
+  const lifecycle =
+    options.lifecycle ??
+    createTurnLifecycle({ engine, logger: options.logger, ...(controls ? { controls } : {}) });
   const reporter = options.reporter ?? UNREPORTED;
   let accepting = true;
   // Replies are tracked by the lifecycle; this only keeps a handler's unexpected failure from going unhandled.
@@ -94,6 +105,7 @@ export async function startDiscordAdapter(options: DiscordAdapterOptions): Promi
     tokenLifetimeMs: options.interactionTokenLifetimeMs ?? INTERACTION_TOKEN_LIFETIME_MS,
     pacer,
     commandPrefix: config.commandPrefix,
+    ...(controls ? { controls } : {}),
   });
   const handleMessage = createMessageHandler({
     rest: client.rest,
@@ -108,11 +120,14 @@ export async function startDiscordAdapter(options: DiscordAdapterOptions): Promi
       ...(options.fetch ? { fetch: options.fetch } : {}),
     }),
     pacer,
+    ...(controls ? { controls } : {}),
     ...(options.typingIntervalMs ? { typingIntervalMs: options.typingIntervalMs } : {}),
   });
   // Discord's own JSON, before discord.js reshapes it: the parse functions stay pure over plain payloads.
-  client.ws.on(GatewayDispatchEvents.InteractionCreate, (interaction: CommandInteractionPayload) =>
-    run("interaction", () => handleInteraction(interaction)),
+  client.ws.on(
+    GatewayDispatchEvents.InteractionCreate,
+    (interaction: CommandInteractionPayload | ComponentInteractionPayload) =>
+      run("interaction", () => handleInteraction(interaction)),
   );
   // While draining, messages are left alone (not claimed, so nothing is half-answered); commands hear why not.
   client.ws.on(GatewayDispatchEvents.MessageCreate, (message: MessagePayload) => {

@@ -3,10 +3,12 @@ import type OpenAI from "openai";
 import { commandFromMessage } from "../command-arguments.ts";
 import type { Config } from "../config.ts";
 import { ConversationStore } from "../context/conversation-store.ts";
+import { readFeedbackTotals } from "../controls/feedback.ts";
 import { asParleyError, ParleyError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 import type { ModelCatalog } from "../models/catalog.ts";
 import { checkAccess } from "../policy/access.ts";
+import { isAdmin } from "../policy/admins.ts";
 import { type Admission, createLimitsCheck, effectiveLimits } from "../policy/limits.ts";
 import type { ConversationLease } from "../store/locks.ts";
 import type { Stores } from "../store/open-stores.ts";
@@ -125,13 +127,22 @@ export function createEngine(deps: EngineDependencies): Engine {
         return;
       case "usage":
         yield done(
-          await storeCommand(async () =>
-            usageCommand(
+          await storeCommand(async () => {
+            const report = await usageCommand(
               turn,
               usage,
               effectiveLimits(deps.config.policy.limits, await settings.read(turn.key)),
-            ),
-          ),
+            );
+            // How people rated the answers is for the admins, who can act on it.
+            if (!(await isAdmin(turn, deps.config.policy.adminUsers, context.logger))) return report;
+            const votes = await readFeedbackTotals(
+              deps.stores.counters,
+              turn.key.platform,
+              turn.key.workspace,
+              (deps.now ?? (() => new Date()))(),
+            );
+            return `${report}\n• **Feedback this month** (admins only): 👍 ${votes.up} · 👎 ${votes.down}`;
+          }),
         );
         return;
       case "reset":

@@ -1,4 +1,5 @@
 // Operations beside the core: the turn lifecycle, metrics and health of one process, and what adapters report.
+import type { ReplyControls } from "../controls/reply-controls.ts";
 import type { Logger } from "../logger.ts";
 import type { Engine } from "../types.ts";
 import { createHealth, type Health, type StoreProbe } from "./health.ts";
@@ -30,10 +31,17 @@ export function createOperations(options: {
   logger: Logger;
   /** Also collect Node's process metrics (default false: only the real process wants them, not every test). */
   processMetrics?: boolean;
+  /** The controls Stop presses reach turns through. */
+  controls?: ReplyControls;
 }): Operations {
   const metrics = createMetrics({ processMetrics: options.processMetrics ?? false });
   const health = createHealth({ store: options.store, logger: options.logger });
-  const lifecycle = createTurnLifecycle({ engine: options.engine, logger: options.logger, metrics });
+  const lifecycle = createTurnLifecycle({
+    engine: options.engine,
+    logger: options.logger,
+    metrics,
+    ...(options.controls ? { controls: options.controls } : {}),
+  });
   return {
     lifecycle,
     metrics,

@@ -2,6 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
+import type { ReplyControls } from "../controls/reply-controls.ts";
 import type { Logger } from "../logger.ts";
 import type { RenderOutcome } from "../render/render-reply.ts";
 import { conversationId, type Engine, type ReplyEvent, type Turn } from "../types.ts";
@@ -67,6 +68,8 @@ export interface TurnLifecycleOptions {
   now?: () => number;
   /** New request ids (default random UUIDs). */
   newRequestId?: () => string;
+  /** Lets Stop presses reach the turns this process runs (none: turns stop only by their own signal). */
+  controls?: ReplyControls;
 }
 
 /** How long interrupted replies get to post their cut-off note, when the drain is not told. */
@@ -132,7 +135,8 @@ export function createTurnLifecycle(options: TurnLifecycleOptions): TurnLifecycl
   ): Promise<TurnSummary> {
     const startedMs = now();
     const requestId = newRequestId();
-    const turn: Turn = { ...received, requestId };
+    const watched = options.controls?.watch(received, requestId);
+    const turn: Turn = { ...received, requestId, ...(watched ? { signal: watched.signal } : {}) };
     const conversation = conversationId(turn.key);
     const logger = adapterLogger.child({ requestId, conversation });
     const stream = observeStream(engine.reply(turn), now);
@@ -148,6 +152,7 @@ export function createTurnLifecycle(options: TurnLifecycleOptions): TurnLifecycl
     } catch (error) {
       logger.error({ err: error }, "turn rendering failed");
     }
+    watched?.end(stream.observation.result?.model);
     const summary = summarize({ turn, requestId, startedMs, stream }, rendered);
     metrics?.replyFinished(summary);
     options.logger.info(summary, "turn finished");

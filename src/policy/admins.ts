@@ -9,15 +9,29 @@ export const NOT_ADMIN_MESSAGE =
 /** True when the turn's author may change settings here. A platform that cannot tell counts as "no" (logged). */
 export async function isAdmin(turn: Turn, adminUsers: readonly string[], logger: Logger): Promise<boolean> {
   if (turn.venue === "console") return true;
-  if (adminUsers.includes(`${turn.key.platform}:${turn.author.id}`)) return true;
-  if (!turn.author.isPlatformAdmin) return false;
+  return isAdminUser(
+    {
+      platform: turn.key.platform,
+      id: turn.author.id,
+      ...(turn.author.isPlatformAdmin ? { isPlatformAdmin: turn.author.isPlatformAdmin } : {}),
+    },
+    adminUsers,
+    logger,
+  );
+}
+
+/** True when this user of this platform is an admin (ADMIN_USERS, or the platform says so). */
+export async function isAdminUser(
+  user: { platform: string; id: string; isPlatformAdmin?: () => Promise<boolean> },
+  adminUsers: readonly string[],
+  logger: Logger,
+): Promise<boolean> {
+  if (adminUsers.includes(`${user.platform}:${user.id}`)) return true;
+  if (!user.isPlatformAdmin) return false;
   try {
-    return await turn.author.isPlatformAdmin();
+    return await user.isPlatformAdmin();
   } catch (error) {
-    logger.warn(
-      { user: turn.author.id, err: error },
-      "could not ask the platform whether the user is an admin",
-    );
+    logger.warn({ user: user.id, err: error }, "could not ask the platform whether the user is an admin");
     return false;
   }
 }

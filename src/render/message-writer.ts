@@ -1,7 +1,7 @@
 // Posts and edits a reply's messages in order: formats them, skips unchanged text, spaces edits, spends budgets.
 import type { BudgetTicket, SharedBudget, WritePriority } from "./edit-pacer.ts";
 import type { FormatText } from "./split.ts";
-import type { PostedMessage, RenderClock, ReplySurface, SurfaceWrite } from "./surface.ts";
+import type { PostedMessage, RenderClock, ReplyControl, ReplySurface, SurfaceWrite } from "./surface.ts";
 
 /** What became of one write: shown, or refused by the platform. */
 export type WriteResult = "ok" | "edit_failed" | "post_failed";
@@ -10,6 +10,8 @@ interface WrittenMessage {
   posted: PostedMessage;
   /** The formatted text the platform holds. */
   shownText: string;
+  /** The controls the message carries, joined (compared to skip unchanged writes). */
+  shownControls: string;
   /**
    * When the last post or edit of this message finished: spacing edits from there keeps them apart on the
    * platform too, even when a busy process sent the previous one late.
@@ -30,7 +32,12 @@ export interface MessageWriter {
    * Shows `markdown` as message `index`: posts it when it is the next new message, else edits if changed. Waits for
    * the write's budget with `priority`, or spends the slot `reserveEdit` holds.
    */
-  show(index: number, markdown: string, priority: WritePriority): Promise<WriteResult>;
+  show(
+    index: number,
+    markdown: string,
+    priority: WritePriority,
+    controls?: readonly ReplyControl[],
+  ): Promise<WriteResult>;
   /**
    * Resolves once the last message may be edited: its edit interval passed and a slot of its budget is held for
    * the next write. One reservation at a time, so a reply never queues more than one streaming edit.
@@ -115,15 +122,23 @@ export function createMessageWriter(
     return ticket;
   }
 
-  async function show(index: number, markdown: string, priority: WritePriority): Promise<WriteResult> {
+  async function show(
+    index: number,
+    markdown: string,
+    priority: WritePriority,
+    controls: readonly ReplyControl[] = [],
+  ): Promise<WriteResult> {
     const text = format(markdown);
+    const controlsKey = controls.join(",");
+    // Surfaces that draw no controls are called exactly as before.
+    const controlsArgument: [readonly ReplyControl[]] | [] = surface.drawsControls ? [controls] : [];
     const message = written[index];
     if (!message) {
       if (index !== written.length) throw new RangeError(`message ${index} posted before ${written.length}`);
       const ticket = await spend("post", undefined, priority);
       try {
-        const posted = await surface.post(text);
-        written.push({ posted, shownText: text, lastWriteAtMs: clock.now() });
+        const posted = await surface.post(text, ...controlsArgument);
+        written.push({ posted, shownText: text, shownControls: controlsKey, lastWriteAtMs: clock.now() });
         return "ok";
       } catch (error) {
         return fail(error, "post_failed");
@@ -131,13 +146,15 @@ export function createMessageWriter(
         ticket?.done();
       }
     }
-    if (message.shownText === text) return "ok";
+    if (message.shownText === text && (!surface.drawsControls || message.shownControls === controlsKey))
+      return "ok";
     const waitMs = msUntilEditableAt(message);
     if (waitMs > 0) await clock.sleep(waitMs);
     const ticket = await spend("edit", message.posted, priority);
     try {
-      await surface.edit(message.posted, text);
+      await surface.edit(message.posted, text, ...controlsArgument);
       message.shownText = text;
+      message.shownControls = controlsKey;
       return "ok";
     } catch (error) {
       return fail(error, "edit_failed");

@@ -8,7 +8,13 @@ import { layoutReply, type SettledChunks } from "./layout.ts";
 import { createMessageWriter } from "./message-writer.ts";
 import { type FormatText, splitMessage } from "./split.ts";
 import { emptySettledChunks, layoutStreaming } from "./stream-layout.ts";
-import { type PostedMessage, type RenderClock, type ReplySurface, systemClock } from "./surface.ts";
+import {
+  type PostedMessage,
+  type RenderClock,
+  type ReplyControl,
+  type ReplySurface,
+  systemClock,
+} from "./surface.ts";
 
 /** How a rendered reply ended: the messages it left and the text each one shows. */
 export interface RenderOutcome {
@@ -24,6 +30,18 @@ export interface RenderOutcome {
 
 /** Left in a message the final layout no longer needs (only when the final text differs from what streamed). */
 export const SUPERSEDED_MESSAGE_TEXT = "(see above)";
+
+const STREAMING_CONTROLS: readonly ReplyControl[] = ["stop"];
+const NO_CONTROLS: readonly ReplyControl[] = [];
+
+/**
+ * The controls a finished reply's last message keeps: feedback under a model's complete answer; none under a
+ * stopped answer (its asker chose to end it), a failed one or a command's own text.
+ */
+function finalControls(ending: Ending): readonly ReplyControl[] {
+  if (ending.kind === "error") return NO_CONTROLS;
+  return ending.result.model !== undefined && !ending.result.stopped ? ["feedback"] : NO_CONTROLS;
+}
 
 type Ending =
   | { kind: "done"; result: ReplyResult }
@@ -99,7 +117,9 @@ export async function renderReply(
     const targets = surface.appendOnly ? [text] : streamingTargets();
     try {
       for (let index = Math.max(0, writer.count() - 1); index < targets.length; index++) {
-        const result = await writer.show(index, targets[index] ?? "", priority);
+        // Only the message still growing carries Stop.
+        const controls = index === targets.length - 1 ? STREAMING_CONTROLS : NO_CONTROLS;
+        const result = await writer.show(index, targets[index] ?? "", priority, controls);
         if (result === "post_failed") postFailed = true;
         // After a refused edit, stop streaming: the final layout still gets its try.
         if (result === "edit_failed") editsStopped = true;
@@ -155,12 +175,14 @@ export async function renderReply(
     settled.chunks.length > 0 && body.startsWith(text.slice(0, settled.cursor.offset)) ? settled : undefined;
 
   /** Makes message i show chunk i, posting what is missing; false when the platform refused any of it. */
-  async function writeFinal(chunks: readonly string[]): Promise<boolean> {
+  async function writeFinal(chunks: readonly string[], controls: readonly ReplyControl[]): Promise<boolean> {
     let allShown = true;
     const count = Math.max(chunks.length, writer.count());
     try {
       for (let index = 0; index < count; index++) {
-        const result = await writer.show(index, chunks[index] ?? SUPERSEDED_MESSAGE_TEXT, "finish");
+        const text = chunks[index] ?? SUPERSEDED_MESSAGE_TEXT;
+        const shown = index === chunks.length - 1 ? controls : NO_CONTROLS;
+        const result = await writer.show(index, text, "finish", shown);
         if (result === "post_failed") return false;
         if (result === "edit_failed") allShown = false;
       }
@@ -173,7 +195,8 @@ export async function renderReply(
   async function finishAnswer(result: ReplyResult): Promise<RenderOutcome> {
     const { body, footer } = composeReplyText(result);
     const chunks = layoutReply(body, footer, maxLength, format, settledFor(body));
-    return (await writeFinal(chunks)) ? outcome("done") : outcome("error", "surface_failed");
+    const controls = finalControls({ kind: "done", result });
+    return (await writeFinal(chunks, controls)) ? outcome("done") : outcome("error", "surface_failed");
   }
 
   async function finishError(error: ParleyError, partialText: string): Promise<RenderOutcome> {
@@ -186,7 +209,8 @@ export async function renderReply(
         format,
         settledFor(partial),
       );
-      return outcome("error", (await writeFinal(chunks)) ? error.code : "surface_failed");
+      const shown = await writeFinal(chunks, finalControls({ kind: "error", error, partialText }));
+      return outcome("error", shown ? error.code : "surface_failed");
     }
     if (surface.postError) {
       const postError = surface.postError.bind(surface);
@@ -199,7 +223,8 @@ export async function renderReply(
       }
     }
     const chunks = splitMessage(errorMessageText(error.userMessage), maxLength, format);
-    return outcome("error", (await writeFinal(chunks)) ? error.code : "surface_failed");
+    const shown = await writeFinal(chunks, finalControls({ kind: "error", error, partialText }));
+    return outcome("error", shown ? error.code : "surface_failed");
   }
 
   let pending: Promise<PulledEvent> | undefined;

@@ -4,6 +4,12 @@ import type { SharedBudget } from "./edit-pacer.ts";
 /** A kind of write the renderer makes on a surface. */
 export type SurfaceWrite = "post" | "edit" | "status" | "error";
 
+/**
+ * A control a reply message carries, drawn by each surface its own way (Discord buttons, Slack blocks): Stop while the
+ * answer streams, then feedback (👍/👎) on a finished answer.
+ */
+export type ReplyControl = "stop" | "feedback";
+
 /** A message the platform accepted, identified however the platform likes. */
 export interface PostedMessage {
   id: string;
@@ -15,10 +21,12 @@ export interface ReplySurface {
   maxMessageLength: number;
   /** Least time between two edits of the same message (Discord: about 1000 ms). */
   editIntervalMs: number;
-  /** Posts a new message: the first of a reply or a continuation. */
-  post(text: string): Promise<PostedMessage>;
-  /** Replaces the text of a message posted earlier. */
-  edit(message: PostedMessage, text: string): Promise<void>;
+  /** Posts a new message: the first of a reply or a continuation. `controls` only when `drawsControls`. */
+  post(text: string, controls?: readonly ReplyControl[]): Promise<PostedMessage>;
+  /** Replaces the text (and the controls: none when empty) of a message posted earlier. */
+  edit(message: PostedMessage, text: string, controls?: readonly ReplyControl[]): Promise<void>;
+  /** The surface draws `ReplyControl`s: the renderer then gives the last message its controls. */
+  drawsControls?: boolean;
   /** Turns parley's Markdown into the platform's text (escaping, inert mentions). Default: unchanged. */
   format?(markdown: string): string;
   /** Text can only be appended (a terminal): partial answers are shown as they are, fences unclosed. */

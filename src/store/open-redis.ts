@@ -56,6 +56,7 @@ export async function openRedis(url: string, options: StoreOptions): Promise<Sto
   return {
     history: redisHistory(bounded, namespace("history"), CONVERSATION_TTL_MS),
     settings: namespace("settings"),
+    controls: namespace("controls"),
     counters: redisCounters(bounded),
     quotas: redisQuotas(bounded),
     locks: redisLocks(bounded, options.logger ?? silentLogger()),

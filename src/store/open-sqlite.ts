@@ -20,6 +20,7 @@ export function openSqlite(filePath: string, options: StoreOptions): Stores {
   return {
     history: sqliteHistory(sqlite.database, namespace("history"), CONVERSATION_TTL_MS, options.now),
     settings: namespace("settings"),
+    controls: namespace("controls"),
     counters: sqliteCounters(sqlite.database),
     // After the counters: the quotas read their table.
     quotas: sqliteQuotas(sqlite.database),

@@ -16,6 +16,8 @@ export interface Stores {
   history: HistoryStore;
   /** Per-channel settings such as the /model choice (a keyv namespace that throws on store errors). */
   settings: Keyv;
+  /** What replies' controls need: who asked each answer, stop requests, votes (a keyv namespace). */
+  controls: Keyv;
   /** Token and cost counters per user, channel and workspace, per day and month: atomic across processes. */
   counters: Counters;
   /** Admissions against usage limits, a rate window and answers in flight: atomic across processes. */

@@ -1,6 +1,7 @@
 // A fake Discord on 127.0.0.1 for end-to-end tests: REST under /api/v10 and a gateway, driving the real discord.js.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { buttonIdsOf, componentPayload } from "./fake-discord-components.ts";
 import { createFakeGateway, type FakeGateway } from "./fake-discord-gateway.ts";
 import {
   type FakeFile,
@@ -116,6 +117,17 @@ export interface FakeDiscord {
     focused: { name: string; value: string },
     channel?: FakeChannel,
   ): FakeInteraction;
+  /**
+   * Presses the button of a bot message whose custom id starts with `prefix` ("parley:stop"), as `user` (default
+   * Alice) with `permissions`; fails when the message carries no such button now.
+   */
+  pressButton(
+    message: FakeMessage,
+    prefix: string,
+    as?: { user?: FakeUser; permissions?: string },
+  ): FakeInteraction;
+  /** The custom ids of the buttons a bot message carries now. */
+  buttonIds(message: FakeMessage): string[];
   /** Sends a user's message over the gateway; `<@id>` in the content mentions that user. */
   sendMessage(input: SendMessageInput): { id: string; channelId: string };
   /** Messages the bot posted in a channel or thread (interaction replies included), oldest first. */
@@ -321,6 +333,43 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
         },
       );
     },
+    pressButton(message, prefix, as = {}) {
+      const customId = buttonIdsOf(message).find((id) => id.startsWith(prefix));
+      if (!customId)
+        throw new Error(`message ${message.id} has no ${prefix} button: ${buttonIdsOf(message)}`);
+      const interaction: FakeInteraction = {
+        id: snowflake(),
+        token: `interaction-token-${snowflake()}`,
+        channelId: message.channelId,
+        command: customId,
+        dispatchedAtMs: Date.now(),
+        messageIds: [],
+        originalDeleted: false,
+      };
+      world.interactions.set(interaction.id, interaction);
+      world.gateway.dispatch(
+        "INTERACTION_CREATE",
+        componentPayload({
+          id: interaction.id,
+          token: interaction.token,
+          applicationId: world.applicationId,
+          channel: world.channels.get(message.channelId) ?? textChannel,
+          user: as.user ?? users.alice,
+          ...(as.permissions ? { permissions: as.permissions } : {}),
+          message,
+          bot,
+          customId,
+        }),
+      );
+      const timer = setTimeout(() => {
+        if (interaction.callbackAtMs === undefined) {
+          world.violations.push(`${customId}: The application did not respond (no callback within 3 s)`);
+        }
+      }, world.interactionDeadlineMs + 50);
+      timers.push(timer);
+      return interaction;
+    },
+    buttonIds: buttonIdsOf,
     sendAutocomplete(command, focused, channel = textChannel) {
       return dispatchInteraction(4, command, [{ ...focused, focused: true }], channel, users.alice);
     },

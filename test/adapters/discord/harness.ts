@@ -68,6 +68,7 @@ export async function startDiscordHarness(
   const adapter = await startDiscordAdapter({
     config,
     engine: parley.engine,
+    controls: parley.controls,
     logger,
     clock,
     ...options.adapter,
