@@ -89,6 +89,7 @@ async function main(): Promise<void> {
         engine: parley.engine,
         logger,
         lifecycle: operations.lifecycle,
+        controls: parley.controls,
         reporter: operations.reporter("slack"),
         ...(slackHttpMode ? { customRoutes: operations.routes() } : {}),
       });

@@ -1,4 +1,5 @@
 // Runs turns after Slack was acknowledged: the shared lifecycle, the engine's reply, the renderer, a Slack surface.
+import type { ReplyControls } from "../../src/controls/reply-controls.ts";
 import type { Logger } from "../../src/logger.ts";
 import type { TurnLifecycle } from "../../src/ops/turn-lifecycle.ts";
 import { renderReply } from "../../src/render/render-reply.ts";
@@ -14,14 +15,20 @@ export interface Answerer {
 }
 
 /** Creates the answerer for one adapter, on the process's turn lifecycle. */
-export function createAnswerer(lifecycle: TurnLifecycle, logger: Logger): Answerer {
+export function createAnswerer(
+  lifecycle: TurnLifecycle,
+  logger: Logger,
+  /** Set, answers carry their controls (Stop, 👍/👎) where the surface can draw them. */
+  controls?: ReplyControls,
+): Answerer {
   return {
     accepting: () => lifecycle.accepting(),
     answer(turn, makeSurface) {
       void lifecycle.run(
         turn,
-        async ({ events, logger: turnLogger }) => {
+        async ({ events, logger: turnLogger, requestId }) => {
           const surface = makeSurface(turnLogger);
+          if (controls) surface.showControlsOf?.(requestId);
           const outcome = await renderReply(events, surface);
           await surface.finish();
           if (outcome.surfaceError !== undefined) {

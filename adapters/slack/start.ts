@@ -2,6 +2,7 @@
 import type { AddressInfo } from "node:net";
 import { App, SocketModeReceiver, webApi } from "@slack/bolt";
 import type { Config } from "../../src/config.ts";
+import type { ReplyControls } from "../../src/controls/reply-controls.ts";
 import { ParleyError } from "../../src/errors.ts";
 import type { Logger } from "../../src/logger.ts";
 import type { OpsRoute } from "../../src/ops/http.ts";
@@ -15,6 +16,7 @@ import { createAnswerer } from "./answer.ts";
 import { createParleyAssistant } from "./assistant.ts";
 import { createBoltLogger } from "./bolt-logger.ts";
 import { registerCommandListeners } from "./commands.ts";
+import { registerControlActions } from "./control-actions.ts";
 import { createSlackFileReader } from "./files.ts";
 import type { SlackHandlerDependencies } from "./handler-dependencies.ts";
 import { SLACK_EDIT_INTERVAL_MS, SLACK_STOP_GRACE_MS, SLACK_UPDATE_BUDGET } from "./limits.ts";
@@ -42,6 +44,8 @@ export interface SlackAdapterOptions {
   logger: Logger;
   /** The process's turn lifecycle (default: one of the adapter's own, without metrics). */
   lifecycle?: TurnLifecycle;
+  /** Stop and feedback presses (the core's `parley.controls`); without them answers carry no controls. */
+  controls?: ReplyControls;
   /** Where the connection and Slack's rate limits are reported (health, metrics). */
   reporter?: AdapterReporter;
   /** HTTP mode: more routes on the events server (GET /healthz and /metrics). */
@@ -119,7 +123,9 @@ export async function startSlackAdapter(options: SlackAdapterOptions): Promise<R
     logger.error({ code: error.code, err: describeSlackError(error) }, "slack listener failed");
   });
 
-  const lifecycle = options.lifecycle ?? createTurnLifecycle({ engine, logger });
+  const { controls } = options;
+  const lifecycle =
+    options.lifecycle ?? createTurnLifecycle({ engine, logger, ...(controls ? { controls } : {}) });
   const reporter = options.reporter ?? UNREPORTED;
   watchRateLimits(app, reporter);
   if (socketReceiver) {
@@ -129,7 +135,7 @@ export async function startSlackAdapter(options: SlackAdapterOptions): Promise<R
     for (const down of ["close", "reconnecting", "disconnected"])
       socket.on(down, () => reporter.connected(false));
   }
-  const answerer = createAnswerer(lifecycle, logger);
+  const answerer = createAnswerer(lifecycle, logger, controls);
   const deps: SlackHandlerDependencies = {
     engine,
     logger,
@@ -143,6 +149,7 @@ export async function startSlackAdapter(options: SlackAdapterOptions): Promise<R
   app.assistant(createParleyAssistant(deps));
   registerMessageListeners(app, deps);
   registerCommandListeners(app, deps, config.commandPrefix);
+  if (controls) registerControlActions(app, deps, controls);
 
   // auth.test runs in init(); asking again afterwards names the workspace and the bot for the summary.
   const identity = await app

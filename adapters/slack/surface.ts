@@ -2,7 +2,8 @@
 import type { webApi } from "@slack/bolt";
 import type { Logger } from "../../src/logger.ts";
 import type { SharedBudget } from "../../src/render/edit-pacer.ts";
-import type { PostedMessage, ReplySurface } from "../../src/render/surface.ts";
+import type { PostedMessage, ReplyControl, ReplySurface } from "../../src/render/surface.ts";
+import { replyBlocks } from "./control-blocks.ts";
 import { markdownToSlack } from "./format.ts";
 import { SLACK_ANSWER_MAX_CHARACTERS, SLACK_EDIT_INTERVAL_MS } from "./limits.ts";
 
@@ -34,6 +35,8 @@ export interface SlackSurfaceOptions {
 export interface SlackSurface extends ReplySurface {
   /** Deletes the placeholder when the reply never used it. */
   finish(): Promise<void>;
+  /** From now on the messages carry the controls of reply `requestId` (Stop, 👍/👎) as blocks. */
+  showControlsOf?(requestId: string): void;
 }
 
 /** Builds the surface for one reply. */
@@ -46,6 +49,10 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     return ts;
   });
   let placeholderClaimed = placeholder === undefined;
+  let controlsId: string | undefined;
+  /** With controls, the text goes in section blocks above them; `text` stays as the notification's fallback. */
+  const blocksFor = (text: string, controls: readonly ReplyControl[] | undefined) =>
+    controlsId && controls ? { blocks: replyBlocks(text, controls, controlsId) } : {};
 
   /** The placeholder's ts for the first caller (the first message or the error); later callers post anew. */
   async function claimPlaceholder(): Promise<string | undefined> {
@@ -62,14 +69,16 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
   const withHeader = (ts: string, text: string): string =>
     header !== undefined && ts === placeholderTs ? `${header}\n${text}` : text;
 
-  async function update(ts: string, text: string): Promise<void> {
-    await client.chat.update({ channel, ts, text: withHeader(ts, text) });
+  async function update(ts: string, text: string, controls?: readonly ReplyControl[]): Promise<void> {
+    const shown = withHeader(ts, text);
+    await client.chat.update({ channel, ts, text: shown, ...blocksFor(shown, controls) });
   }
 
-  async function postNew(text: string): Promise<PostedMessage> {
+  async function postNew(text: string, controls?: readonly ReplyControl[]): Promise<PostedMessage> {
     const result = await client.chat.postMessage({
       channel,
       text,
+      ...blocksFor(text, controls),
       ...(threadTs === undefined ? {} : { thread_ts: threadTs }),
       // Sources would otherwise unfold into large previews under every answer.
       unfurl_links: false,
@@ -83,6 +92,12 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     maxMessageLength: SLACK_ANSWER_MAX_CHARACTERS,
     editIntervalMs: options.editIntervalMs ?? SLACK_EDIT_INTERVAL_MS,
     format: markdownToSlack,
+    get drawsControls() {
+      return controlsId !== undefined;
+    },
+    showControlsOf(requestId) {
+      controlsId = requestId;
+    },
 
     async budgetFor(write) {
       const { updateBudget } = options;
@@ -95,15 +110,15 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
       return (await peekPlaceholder()) === undefined ? undefined : updateBudget;
     },
 
-    async post(text) {
+    async post(text, controls) {
       const heldTs = await claimPlaceholder();
-      if (heldTs === undefined) return postNew(text);
-      await update(heldTs, text);
+      if (heldTs === undefined) return postNew(text, controls);
+      await update(heldTs, text, controls);
       return { id: heldTs };
     },
 
-    async edit(message, text) {
-      await update(message.id, text);
+    async edit(message, text, controls) {
+      await update(message.id, text, controls);
     },
 
     async showStatus(text) {

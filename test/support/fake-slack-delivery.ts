@@ -67,6 +67,48 @@ export function deliverCommand(
   return deliver(bot, new URLSearchParams(fields).toString(), "application/x-www-form-urlencoded", options);
 }
 
+/** Delivers an interactive payload (block_actions, say) the way Slack does: form-encoded `payload=<json>`. */
+export function deliverInteraction(
+  bot: BotEndpoint,
+  payload: Record<string, unknown>,
+  options: DeliveryOptions = {},
+): Promise<DeliveryResult> {
+  const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+  return deliver(bot, body, "application/x-www-form-urlencoded", options);
+}
+
+/** A block_actions payload: `user` pressed `action` on a bot message in `channel`. */
+export function blockActionsPayload(input: {
+  user: string;
+  channel: string;
+  messageTs: string;
+  threadTs?: string;
+  action: Record<string, unknown>;
+}): Record<string, unknown> {
+  return {
+    type: "block_actions",
+    team: { id: FAKE_TEAM_ID, domain: "fake" },
+    user: { id: input.user, username: input.user.toLowerCase(), team_id: FAKE_TEAM_ID },
+    api_app_id: "A0PARLEY",
+    token: "verification-token-unused",
+    trigger_id: randomUUID(),
+    container: {
+      type: "message",
+      message_ts: input.messageTs,
+      channel_id: input.channel,
+      is_ephemeral: false,
+    },
+    channel: { id: input.channel, name: "general" },
+    message: {
+      type: "message",
+      ts: input.messageTs,
+      ...(input.threadTs ? { thread_ts: input.threadTs } : {}),
+    },
+    response_url: "https://hooks.slack.invalid/actions/T0PARLEY/1/abc",
+    actions: [{ ...input.action, action_ts: String(Date.now() / 1000) }],
+  };
+}
+
 /** Wraps an event the way the Events API does. */
 export function eventEnvelope(
   event: Record<string, unknown>,

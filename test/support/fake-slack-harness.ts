@@ -72,6 +72,7 @@ export async function startSlackHarness(
   const adapter = await startSlackAdapter({
     config,
     engine: parley.engine,
+    controls: parley.controls,
     logger,
     port: 0,
     host: "127.0.0.1",

@@ -35,6 +35,8 @@ export interface FakeSlackMessage {
   /** Texts in order: the posted one, then each update. */
   history: string[];
   deleted: boolean;
+  /** The message's blocks, when the bot sent any (an update without blocks keeps them, as Slack does). */
+  blocks?: Record<string, unknown>[];
 }
 
 /** A body posted to a response_url. */
@@ -147,6 +149,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         };
       case "chat.postMessage": {
         if (typeof params.channel !== "string") return { ok: false, error: "channel_not_found" };
+        const blocks = blocksOf(params);
+        if (blocks === "invalid") return { ok: false, error: "invalid_blocks" };
         const threadTs = typeof params.thread_ts === "string" ? params.thread_ts : undefined;
         const message = {
           channel: params.channel,
@@ -155,6 +159,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
           text,
           history: [text],
           deleted: false,
+          ...blocks,
         };
         messages.push(message);
         return { ok: true, channel: message.channel, ts: message.ts, message: { text, ts: message.ts } };
@@ -162,8 +167,11 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       case "chat.update": {
         const message = findMessage(params.channel, params.ts);
         if (!message) return { ok: false, error: "message_not_found" };
+        const blocks = blocksOf(params);
+        if (blocks === "invalid") return { ok: false, error: "invalid_blocks" };
         message.text = text;
         message.history.push(text);
+        Object.assign(message, blocks);
         return { ok: true, channel: message.channel, ts: message.ts, text };
       }
       case "chat.delete": {
@@ -299,4 +307,18 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     },
   };
   return fake;
+}
+
+/** The blocks a chat.postMessage or chat.update call sets, or "invalid" past Slack's limits. */
+function blocksOf(params: Record<string, unknown>): { blocks?: Record<string, unknown>[] } | "invalid" {
+  if (!Array.isArray(params.blocks)) return {};
+  const blocks = params.blocks as Record<string, unknown>[];
+  if (blocks.length > 50) return "invalid";
+  for (const block of blocks) {
+    const text = (block.text as { text?: string } | undefined)?.text;
+    // A section's mrkdwn holds 1 to 3,000 characters.
+    if (block.type === "section" && (text === undefined || text.length === 0 || text.length > 3000))
+      return "invalid";
+  }
+  return { blocks };
 }
