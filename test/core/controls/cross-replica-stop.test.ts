@@ -1,0 +1,78 @@
+// Stop across replicas on one Redis: a press handled by one replica stops the answer another replica is streaming.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createReplyControls, NOT_YOURS_TO_STOP } from "../../../src/controls/reply-controls.ts";
+import { createLogger } from "../../../src/logger.ts";
+import { createTurnLifecycle } from "../../../src/ops/turn-lifecycle.ts";
+import { openStores, type Stores } from "../../../src/store/open-stores.ts";
+import type { ReplyEvent, ReplyResult } from "../../../src/types.ts";
+import { type FakeAimlApi, startFakeAimlApi } from "../../support/fake-aimlapi.ts";
+import { startTestRedis, type TestRedis } from "../../support/redis-server.ts";
+import { engineOn, freshKey } from "../store/engine-on-store.ts";
+
+let redis: TestRedis;
+let fake: FakeAimlApi;
+let replicaA: Stores;
+let replicaB: Stores;
+
+beforeAll(async () => {
+  [redis, fake] = await Promise.all([startTestRedis(), startFakeAimlApi()]);
+  [replicaA, replicaB] = await Promise.all([openStores(redis.url), openStores(redis.url)]);
+});
+afterAll(async () => {
+  await Promise.all([replicaA.close(), replicaB.close()]);
+  await Promise.all([redis.close(), fake.close()]);
+});
+
+const logger = createLogger("silent");
+const controlsOn = (stores: Stores) =>
+  createReplyControls({
+    store: stores.controls,
+    counters: stores.counters,
+    shared: true,
+    adminUsers: [],
+    logger,
+  });
+
+describe("Stop across replicas", () => {
+  it("replica B's press reaches the answer replica A streams within a second; someone else's does nothing", async () => {
+    const controlsA = controlsOn(replicaA);
+    const controlsB = controlsOn(replicaB);
+    const lifecycle = createTurnLifecycle({
+      engine: engineOn(replicaA, fake),
+      logger,
+      controls: controlsA,
+      newRequestId: () => "request-cross-replica",
+    });
+    const key = freshKey("stop");
+    fake.enqueue({
+      text: "One. Two. Three. Four. Five. Six. Seven. Eight.",
+      chunkSize: 5,
+      chunkDelayMs: 300,
+    });
+    const events: ReplyEvent[] = [];
+    const running = lifecycle.run(
+      { key, author: { id: "U1", displayName: "Ada", isBot: false }, kind: "ask", text: "count" },
+      async ({ events: stream }) => {
+        for await (const event of stream) events.push(event);
+        return { messages: [], chunks: [], outcome: "done" };
+      },
+    );
+    await expect.poll(() => events.some((event) => event.type === "text")).toBe(true);
+
+    const stranger = await controlsB.stop("request-cross-replica", { platform: key.platform, id: "U2" });
+    expect(stranger).toEqual({ done: false, message: NOT_YOURS_TO_STOP });
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(fake.requests.at(-1)?.closedByClient).toBe(false);
+
+    const pressedAt = Date.now();
+    expect(await controlsB.stop("request-cross-replica", { platform: key.platform, id: "U1" })).toEqual({
+      done: true,
+    });
+    await expect.poll(() => fake.requests.at(-1)?.closedByClient, { timeout: 2_000 }).toBe(true);
+    expect(Date.now() - pressedAt).toBeLessThan(1_000);
+    await running;
+    const result = (events.at(-1) as { result?: ReplyResult }).result;
+    expect(result?.stopped).toBe(true);
+    expect(result?.text).not.toContain("Eight.");
+  });
+});
