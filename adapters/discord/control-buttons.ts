@@ -3,7 +3,7 @@ import { type APIActionRowComponent, type APIButtonComponent, ButtonStyle, Compo
 import type { ReplyControl } from "../../src/render/surface.ts";
 
 /** What a parley button press asks for. */
-export type PressedControl = "stop" | "up" | "down";
+export type PressedControl = "stop" | "up" | "down" | "retry";
 
 const PREFIX = "parley";
 
@@ -22,6 +22,10 @@ function buttonsFor(control: ReplyControl, requestId: string): APIButtonComponen
     case "stop":
       return [
         { type: ComponentType.Button, style: ButtonStyle.Secondary, label: "Stop", custom_id: id("stop") },
+      ];
+    case "retry":
+      return [
+        { type: ComponentType.Button, style: ButtonStyle.Primary, label: "Retry", custom_id: id("retry") },
       ];
     case "feedback":
       return [
@@ -43,7 +47,7 @@ function buttonsFor(control: ReplyControl, requestId: string): APIButtonComponen
 
 /** The control and reply a button's custom_id names, or undefined for a button that is not parley's. */
 export function parseControlId(customId: string): { control: PressedControl; requestId: string } | undefined {
-  const match = /^parley:(stop|up|down):(.+)$/.exec(customId);
+  const match = /^parley:(stop|up|down|retry):(.+)$/.exec(customId);
   if (!match?.[1] || !match[2]) return undefined;
   return { control: match[1] as PressedControl, requestId: match[2] };
 }

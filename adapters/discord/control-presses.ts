@@ -4,7 +4,7 @@ import type { Presser, ReplyControls } from "../../src/controls/reply-controls.t
 import type { Logger } from "../../src/logger.ts";
 import { claimEvent } from "../../src/ops/claim-event.ts";
 import { STORE_DOWN_MESSAGE } from "../../src/store/store-errors.ts";
-import type { Engine } from "../../src/types.ts";
+import type { Engine, Turn } from "../../src/types.ts";
 import { parseControlId } from "./control-buttons.ts";
 import { NO_PINGS } from "./message-body.ts";
 import { authorOf, DISCORD_PLATFORM } from "./parse.ts";
@@ -19,6 +19,11 @@ export interface ControlPressOptions {
   engine: Engine;
   controls: ReplyControls;
   logger: Logger;
+  /**
+   * Answers a Retry press: acknowledges `interaction` with a deferred message and streams the new answer of `turn`
+   * into it.
+   */
+  answerAgain: (interaction: ComponentInteractionPayload, turn: Turn) => Promise<void>;
 }
 
 /** Handles one MESSAGE_COMPONENT interaction on a reply's buttons. */
@@ -59,6 +64,12 @@ export function createControlPressHandler(
         const outcome = await controls.stop(pressed.requestId, presser);
         // A stop shows on the message itself (the answer's last edit drops the button): nothing more to say.
         if (outcome.done) await respond(interaction, { type: InteractionResponseType.DeferredMessageUpdate });
+        else await tellPrivately(interaction, outcome.message);
+        return;
+      }
+      case "retry": {
+        const outcome = await controls.retry(pressed.requestId, presser);
+        if (outcome.done) await options.answerAgain(interaction, outcome.turn);
         else await tellPrivately(interaction, outcome.message);
         return;
       }

@@ -20,7 +20,7 @@ import type { EditPacer } from "../../src/render/edit-pacer.ts";
 import { renderReply } from "../../src/render/render-reply.ts";
 import type { RenderClock } from "../../src/render/surface.ts";
 import { STORE_DOWN_MESSAGE } from "../../src/store/store-errors.ts";
-import type { Engine } from "../../src/types.ts";
+import type { Engine, Turn } from "../../src/types.ts";
 import { createChannelSurface } from "./channel-surface.ts";
 import { modelChoices } from "./commands.ts";
 import { createControlPressHandler } from "./control-presses.ts";
@@ -64,9 +64,6 @@ export function createInteractionHandler(
   const { rest, engine, lifecycle, logger, clock } = options;
   const pacing = options.pacer ? { pacer: options.pacer } : {};
   const { controls } = options;
-  const answerPress = controls
-    ? createControlPressHandler({ rest, engine, controls, logger })
-    : async () => undefined;
 
   const answerAutocomplete = async (interaction: CommandInteractionPayload): Promise<void> => {
     const focused = focusedOption(interaction);
@@ -107,7 +104,6 @@ export function createInteractionHandler(
   };
 
   const answerCommand = async (interaction: CommandInteractionPayload): Promise<void> => {
-    const callbackRoute = Routes.interactionCallback(interaction.id, interaction.token);
     const turn = parseCommandInteraction(interaction, options.commandPrefix);
     const refuse = (content: string) =>
       respond(interaction, {
@@ -132,8 +128,19 @@ export function createInteractionHandler(
     }
     // Outside the allow-lists the engine only refuses: privately, so the channel sees nothing.
     const ephemeral = PRIVATE_COMMANDS.has(turn.kind) || !engine.access(turn).allowed;
-    // Discord shows "The application did not respond" unless this reaches it within 3 s: only the claim (one store
-    // round trip, bounded by the store's command timeout) goes before it.
+    await deferAndAnswer(interaction, turn, ephemeral);
+  };
+
+  /**
+   * Defers the interaction's response and streams the turn's answer into it. Discord shows "The application did not
+   * respond" unless the deferral reaches it within 3 s: only the claim (one store round trip) goes before it.
+   */
+  const deferAndAnswer = async (
+    interaction: CommandInteractionPayload | ComponentInteractionPayload,
+    turn: Turn,
+    ephemeral: boolean,
+  ): Promise<void> => {
+    const callbackRoute = Routes.interactionCallback(interaction.id, interaction.token);
     const deferred = rest.post(callbackRoute, {
       body: {
         type: InteractionResponseType.DeferredChannelMessageWithSource,
@@ -143,7 +150,10 @@ export function createInteractionHandler(
     });
     deferred.catch((error: unknown) => logger.warn({ error: errorForLog(error) }, "discord deferral failed"));
     const createdAtMs = SnowflakeUtil.timestampFrom(interaction.id);
-    const channelId = interaction.channel?.id ?? interaction.channel_id ?? turn.key.thread;
+    const channelId =
+      ("channel" in interaction ? interaction.channel?.id : undefined) ??
+      interaction.channel_id ??
+      turn.key.thread;
     await lifecycle.run(
       turn,
       async ({ events, logger: turnLogger, requestId }) => {
@@ -166,6 +176,17 @@ export function createInteractionHandler(
       { logger },
     );
   };
+
+  const answerPress = controls
+    ? createControlPressHandler({
+        rest,
+        engine,
+        controls,
+        logger,
+        // A retried answer follows the failed one, as a reply to the press.
+        answerAgain: (interaction, turn) => deferAndAnswer(interaction, turn, false),
+      })
+    : async () => undefined;
 
   return async (received) => {
     if (isComponentInteraction(received)) return answerPress(received);

@@ -3,6 +3,8 @@ import type { ReplyControl } from "../../src/render/surface.ts";
 
 /** The action_id of the Stop button. */
 export const STOP_ACTION_ID = "parley_stop";
+/** The action_id of the Retry button. */
+export const RETRY_ACTION_ID = "parley_retry";
 /** The action_id of the 👍/👎 feedback buttons. */
 export const FEEDBACK_ACTION_ID = "parley_feedback";
 
@@ -31,6 +33,20 @@ function controlBlock(control: ReplyControl, requestId: string): SlackBlock {
     return {
       type: "actions",
       elements: [{ type: "button", action_id: STOP_ACTION_ID, text: plain("Stop"), value: requestId }],
+    };
+  }
+  if (control === "retry") {
+    return {
+      type: "actions",
+      elements: [
+        {
+          type: "button",
+          action_id: RETRY_ACTION_ID,
+          text: plain("Retry"),
+          value: requestId,
+          style: "primary",
+        },
+      ],
     };
   }
   return {

@@ -3,7 +3,7 @@ import type Keyv from "keyv";
 import type { Logger } from "../logger.ts";
 import { isAdminUser } from "../policy/admins.ts";
 import type { Counters } from "../store/counters.ts";
-import type { Turn, TurnKind } from "../types.ts";
+import type { ConversationKey, Turn, TurnKind, Venue } from "../types.ts";
 import { type FeedbackVote, recordVote } from "./feedback.ts";
 
 /** What parley remembers of a reply while its controls can be pressed. */
@@ -15,6 +15,19 @@ export interface ReplyRecord {
   command: TurnKind;
   /** The model that answered, once the reply ended. */
   model?: string;
+  /** What Retry runs again: the turn as asked, without its attachments. */
+  turn?: StoredTurn;
+}
+
+/** The parts of a turn that can be stored and asked again. */
+export interface StoredTurn {
+  key: ConversationKey;
+  author: { id: string; displayName: string; roles?: readonly string[] };
+  kind: TurnKind;
+  text: string;
+  subcommand?: string;
+  options?: Record<string, string | undefined>;
+  venue?: Venue;
 }
 
 /** Who pressed a control. */
@@ -27,6 +40,9 @@ export interface Presser {
 
 /** What a press did: `message` is said privately to the presser when there is something to say. */
 export type PressOutcome = { done: true; message?: string } | { done: false; message: string };
+
+/** What a Retry press gives: the turn to run again, or the sentence saying why not. */
+export type RetryOutcome = { done: true; turn: Turn } | { done: false; message: string };
 
 /** A turn the lifecycle is running, as its controls see it. */
 export interface WatchedReply {
@@ -44,7 +60,12 @@ export interface ReplyControls {
   stop(requestId: string, presser: Presser): Promise<PressOutcome>;
   /** Records (or changes) the presser's vote on a finished reply. */
   vote(requestId: string, presser: Presser, vote: FeedbackVote): Promise<PressOutcome>;
+  /** The turn a failed reply answered, to run again; only its asker or an admin may. */
+  retry(requestId: string, presser: Presser): Promise<RetryOutcome>;
 }
+
+/** Said privately to someone who pressed Retry on another person's answer. */
+export const NOT_YOURS_TO_RETRY = "Only the person who asked (or an admin) can retry this answer.";
 
 /** Said privately to someone who pressed Stop on another person's answer. */
 export const NOT_YOURS_TO_STOP = "Only the person who asked (or an admin) can stop this answer.";
@@ -97,6 +118,7 @@ export function createReplyControls(options: ReplyControlsOptions): ReplyControl
         workspace: turn.key.workspace,
         channel: turn.key.channel,
         command: turn.kind,
+        turn: storedTurn(turn),
       };
       const remember = (value: ReplyRecord) =>
         store
@@ -145,6 +167,19 @@ export function createReplyControls(options: ReplyControlsOptions): ReplyControl
       }
     },
 
+    async retry(requestId, presser) {
+      try {
+        const record = await readRecord(requestId);
+        if (!record?.turn) return { done: false, message: REPLY_FORGOTTEN };
+        if (!(await mayControl(record, presser))) return { done: false, message: NOT_YOURS_TO_RETRY };
+        const { author, ...asked } = record.turn;
+        return { done: true, turn: { ...asked, author: { ...author, isBot: false } } };
+      } catch (error) {
+        logger.warn({ err: error, requestId }, "could not read a reply to retry");
+        return { done: false, message: PRESS_FAILED };
+      }
+    },
+
     async vote(requestId, presser, vote) {
       try {
         const record = await readRecord(requestId);
@@ -162,5 +197,22 @@ export function createReplyControls(options: ReplyControlsOptions): ReplyControl
         return { done: false, message: PRESS_FAILED };
       }
     },
+  };
+}
+
+/** The turn as it can be stored: no functions, no signal, no attachments (their downloads would need the platform). */
+function storedTurn(turn: Turn): StoredTurn {
+  return {
+    key: turn.key,
+    author: {
+      id: turn.author.id,
+      displayName: turn.author.displayName,
+      ...(turn.author.roles ? { roles: turn.author.roles } : {}),
+    },
+    kind: turn.kind,
+    text: turn.text,
+    ...(turn.subcommand === undefined ? {} : { subcommand: turn.subcommand }),
+    ...(turn.options === undefined ? {} : { options: turn.options }),
+    ...(turn.venue === undefined ? {} : { venue: turn.venue }),
   };
 }

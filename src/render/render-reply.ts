@@ -34,12 +34,22 @@ export const SUPERSEDED_MESSAGE_TEXT = "(see above)";
 const STREAMING_CONTROLS: readonly ReplyControl[] = ["stop"];
 const NO_CONTROLS: readonly ReplyControl[] = [];
 
+/** Failures that asking again cannot mend: the asker's own input, or parley's policy at work. */
+const NOT_RETRYABLE: ReadonlySet<string> = new Set([
+  "bad_input",
+  "access_denied",
+  "not_admin",
+  "limit_reached",
+  "config",
+]);
+
 /**
- * The controls a finished reply's last message keeps: feedback under a model's complete answer; none under a
- * stopped answer (its asker chose to end it), a failed one or a command's own text.
+ * The controls a finished reply's last message keeps: feedback under a model's complete answer, Retry under one that
+ * failed or was cut off (unless asking again cannot help); none under a stopped answer (its asker chose to end it) or
+ * a command's own text.
  */
 function finalControls(ending: Ending): readonly ReplyControl[] {
-  if (ending.kind === "error") return NO_CONTROLS;
+  if (ending.kind === "error") return NOT_RETRYABLE.has(ending.error.code) ? NO_CONTROLS : ["retry"];
   return ending.result.model !== undefined && !ending.result.stopped ? ["feedback"] : NO_CONTROLS;
 }
 

@@ -6,9 +6,9 @@ export type SurfaceWrite = "post" | "edit" | "status" | "error";
 
 /**
  * A control a reply message carries, drawn by each surface its own way (Discord buttons, Slack blocks): Stop while the
- * answer streams, then feedback (👍/👎) on a finished answer.
+ * answer streams, then feedback (👍/👎) on a finished answer or Retry on one that failed or was cut off.
  */
-export type ReplyControl = "stop" | "feedback";
+export type ReplyControl = "stop" | "feedback" | "retry";
 
 /** A message the platform accepted, identified however the platform likes. */
 export interface PostedMessage {

@@ -1,6 +1,6 @@
 // End to end: Stop and 👍/👎 buttons on answers, pressed by the asker, by someone else and by an admin.
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
-import { NOT_YOURS_TO_STOP } from "../../../src/controls/reply-controls.ts";
+import { NOT_YOURS_TO_RETRY, NOT_YOURS_TO_STOP } from "../../../src/controls/reply-controls.ts";
 import { STOPPED_NOTE } from "../../../src/engine/answer.ts";
 import type { FakeInteraction, FakeMessage } from "../../support/fake-discord.ts";
 import { MANAGE_SERVER_PERMISSIONS } from "../../support/fake-discord-payloads.ts";
@@ -132,5 +132,29 @@ describe("feedback", () => {
     const interaction = bot.discord.sendCommand("help", {});
     const reply = await replyWhen(interaction, (message) => message.content !== "");
     expect(bot.discord.buttonIds(reply)).toEqual([]);
+  });
+});
+
+describe("Retry", () => {
+  test("a cut stream offers Retry; someone else is refused; the asker's press answers again with the same prompt and model", async () => {
+    bot.ai.enqueue({ text: "The first half, then the connection drops", chunkSize: 6, cutAfterChars: 14 });
+    const interaction = bot.discord.sendCommand("ask", { prompt: "tell me twice", model: "gpt-4o-mini" });
+    const cut = await replyWhen(interaction, (message) => buttons(message).includes("retry"));
+    expect(cut.content).toContain("The first");
+    expect(buttons(cut)).toEqual(["retry"]);
+    const firstRequest = bot.ai.chatRequests().at(-1);
+
+    const bobsPress = bot.discord.pressButton(cut, "parley:retry", { user: bot.discord.users.bob });
+    expect(await privateAnswer(bobsPress)).toBe(NOT_YOURS_TO_RETRY);
+
+    const press = bot.discord.pressButton(cut, "parley:retry");
+    await bot.discord.waitFor("retry acknowledged", () => press.callbackAtMs !== undefined);
+    expect(press.callbackBody).toEqual({ type: 5 });
+    const again = await replyWhen(press, (message) => message.content.includes("*Model:"));
+    expect(again.content).toBe("Echo: Alice: tell me twice\n\n*Model: gpt-4o-mini-2025-01-01*");
+    expect(buttons(again)).toEqual(["up", "down"]);
+    const retried = bot.ai.chatRequests().at(-1);
+    expect(retried?.model).toBe(firstRequest?.model);
+    expect(JSON.stringify(retried?.messages.at(-1))).toContain("tell me twice");
   });
 });

@@ -1,7 +1,11 @@
 // End to end over HTTP: Stop and 👍/👎 blocks on Slack answers, pressed by the asker, by someone else, by an admin.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { FEEDBACK_ACTION_ID, STOP_ACTION_ID } from "../../../adapters/slack/control-blocks.ts";
-import { NOT_YOURS_TO_STOP } from "../../../src/controls/reply-controls.ts";
+import {
+  FEEDBACK_ACTION_ID,
+  RETRY_ACTION_ID,
+  STOP_ACTION_ID,
+} from "../../../adapters/slack/control-blocks.ts";
+import { NOT_YOURS_TO_RETRY, NOT_YOURS_TO_STOP } from "../../../src/controls/reply-controls.ts";
 import type { FakeSlackMessage } from "../../support/fake-slack.ts";
 import {
   blockActionsPayload,
@@ -68,7 +72,7 @@ async function mention(ts: string, ready: (message: FakeSlackMessage) => boolean
 /** Presses a control of `message` as `user`; resolves once Bolt acknowledged it. */
 async function press(message: FakeSlackMessage, user: string, control: { actionId: string; value: string }) {
   const action =
-    control.actionId === STOP_ACTION_ID
+    control.actionId !== FEEDBACK_ACTION_ID
       ? { type: "button", action_id: control.actionId, block_id: "b1", value: control.value }
       : { type: "feedback_buttons", action_id: control.actionId, block_id: "b2", value: control.value };
   const delivered = await deliverInteraction(
@@ -156,5 +160,46 @@ describe("feedback on Slack", () => {
     const shown = JSON.stringify(harness.slack.responses.map((response) => response.body));
     expect(shown).toContain("Feedback this month");
     expect(shown).toContain("👍 0 · 👎 1");
+  });
+});
+
+describe("Retry on Slack", () => {
+  it("a cut stream offers Retry; someone else is refused; the asker's press answers again in the thread", async () => {
+    harness.provider.enqueue({
+      text: "The first half, then the connection drops",
+      chunkSize: 6,
+      cutAfterChars: 14,
+    });
+    const ts = "1720000000.000400";
+    const cut = await mention(ts, (message) =>
+      controlsOf(message).some((control) => control.actionId === RETRY_ACTION_ID),
+    );
+    await harness.adapter.idle();
+    expect(cut.text).toContain("The first");
+    const retry = controlsOf(cut).find((control) => control.actionId === RETRY_ACTION_ID);
+    if (!retry) throw new Error("no Retry button");
+    const requestsBefore = harness.provider.chatRequests().length;
+
+    await press(cut, SOMEONE_ELSE, retry);
+    await harness.slack.waitFor(() =>
+      ephemeralsTo(SOMEONE_ELSE).find((call) => call.params.text === NOT_YOURS_TO_RETRY),
+    );
+    expect(harness.provider.chatRequests()).toHaveLength(requestsBefore);
+
+    await press(cut, ASKER, retry);
+    const again = await harness.slack.waitFor(() =>
+      harness.slack
+        .thread("C30", ts)
+        .find((message) => message.ts !== cut.ts && message.text.startsWith("Echo:") && !message.deleted),
+    );
+    await harness.adapter.idle();
+    expect(again.text).toContain("count");
+    expect(controlsOf(again).map((control) => control.actionId)).toEqual([
+      FEEDBACK_ACTION_ID,
+      FEEDBACK_ACTION_ID,
+    ]);
+    const [first, second] = harness.provider.chatRequests().slice(-2);
+    expect(second?.model).toBe(first?.model);
+    expect(JSON.stringify(second?.messages.at(-1))).toContain("count");
   });
 });

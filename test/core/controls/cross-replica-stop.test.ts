@@ -57,7 +57,7 @@ describe("Stop across replicas", () => {
         return { messages: [], chunks: [], outcome: "done" };
       },
     );
-    await expect.poll(() => events.some((event) => event.type === "text")).toBe(true);
+    await expect.poll(() => events.some((event) => event.type === "text"), { timeout: 5_000 }).toBe(true);
 
     const stranger = await controlsB.stop("request-cross-replica", { platform: key.platform, id: "U2" });
     expect(stranger).toEqual({ done: false, message: NOT_YOURS_TO_STOP });
