@@ -5,6 +5,7 @@ import type { Turn } from "../../src/types.ts";
 import { FEEDBACK_ACTION_ID, RETRY_ACTION_ID, STOP_ACTION_ID } from "./control-blocks.ts";
 import type { SlackHandlerDependencies } from "./handler-dependencies.ts";
 import { createSlackSurface, describeSlackError, postPlaceholder } from "./surface.ts";
+import { slackKey } from "./turns.ts";
 
 /** Said to a press whose value parley cannot read (a button of an older version, say). */
 const UNKNOWN_BUTTON = "This button no longer does anything.";
@@ -73,6 +74,20 @@ export function registerControlActions(
       }
     },
   );
+}
+
+/**
+ * Maps Slack's own stop (the agent session's stop button, `agent_session_stopped`) onto parley's Stop: the answer
+ * being written in that thread ends as if its Stop button had been pressed.
+ */
+export function registerAgentSessionStop(app: App, controls: ReplyControls): void {
+  app.event("agent_session_stopped", async ({ event, body }) => {
+    const teamId = (body as { team_id?: string }).team_id ?? "";
+    await controls.stopConversation(slackKey(teamId, event.channel, event.thread_ts), {
+      platform: "slack",
+      id: event.user,
+    });
+  });
 }
 
 /** A feedback button's value is "up:<request id>" or "down:<request id>". */

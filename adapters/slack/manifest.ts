@@ -28,6 +28,7 @@ export const SLACK_BOT_SCOPES = [
 
 /** Events the bot subscribes to. */
 export const SLACK_BOT_EVENTS = [
+  "agent_session_stopped",
   "app_mention",
   "assistant_thread_context_changed",
   "assistant_thread_started",

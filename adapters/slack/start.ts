@@ -16,7 +16,7 @@ import { createAnswerer } from "./answer.ts";
 import { createParleyAssistant } from "./assistant.ts";
 import { createBoltLogger } from "./bolt-logger.ts";
 import { registerCommandListeners } from "./commands.ts";
-import { registerControlActions } from "./control-actions.ts";
+import { registerAgentSessionStop, registerControlActions } from "./control-actions.ts";
 import { createSlackFileReader } from "./files.ts";
 import type { SlackHandlerDependencies } from "./handler-dependencies.ts";
 import { SLACK_EDIT_INTERVAL_MS, SLACK_STOP_GRACE_MS, SLACK_UPDATE_BUDGET } from "./limits.ts";
@@ -149,7 +149,10 @@ export async function startSlackAdapter(options: SlackAdapterOptions): Promise<R
   app.assistant(createParleyAssistant(deps));
   registerMessageListeners(app, deps);
   registerCommandListeners(app, deps, config.commandPrefix);
-  if (controls) registerControlActions(app, deps, controls);
+  if (controls) {
+    registerControlActions(app, deps, controls);
+    registerAgentSessionStop(app, controls);
+  }
 
   // auth.test runs in init(); asking again afterwards names the workspace and the bot for the summary.
   const identity = await app

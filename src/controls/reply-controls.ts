@@ -3,7 +3,7 @@ import type Keyv from "keyv";
 import type { Logger } from "../logger.ts";
 import { isAdminUser } from "../policy/admins.ts";
 import type { Counters } from "../store/counters.ts";
-import type { ConversationKey, Turn, TurnKind, Venue } from "../types.ts";
+import { type ConversationKey, conversationId, type Turn, type TurnKind, type Venue } from "../types.ts";
 import { type FeedbackVote, recordVote } from "./feedback.ts";
 
 /** What parley remembers of a reply while its controls can be pressed. */
@@ -58,6 +58,11 @@ export interface ReplyControls {
   watch(turn: Turn, requestId: string): WatchedReply;
   /** Stops a reply still streaming; only its asker or an admin may. */
   stop(requestId: string, presser: Presser): Promise<PressOutcome>;
+  /**
+   * Stops the replies being written in a conversation whose asker is the presser (or any, for someone in
+   * ADMIN_USERS): a platform's own stop for a thread (Slack's agent session stop), which names no reply.
+   */
+  stopConversation(key: ConversationKey, presser: Presser): Promise<void>;
   /** Records (or changes) the presser's vote on a finished reply. */
   vote(requestId: string, presser: Presser, vote: FeedbackVote): Promise<PressOutcome>;
   /** The turn a failed reply answered, to run again; only its asker or an admin may. */
@@ -98,7 +103,18 @@ export interface ReplyControlsOptions {
 /** Creates the controls of one process. */
 export function createReplyControls(options: ReplyControlsOptions): ReplyControls {
   const { store, logger } = options;
-  const running = new Map<string, AbortController>();
+  const running = new Map<
+    string,
+    { controller: AbortController; record: ReplyRecord; conversation: string }
+  >();
+  /** Whether a conversation stop pressed at `atMs` by `byId` stops a reply asked by `record` that began at `startedAtMs`. */
+  const conversationStopApplies = (
+    stop: { atMs: number; byId: string },
+    record: ReplyRecord,
+    startedAtMs: number,
+  ): boolean =>
+    stop.atMs >= startedAtMs &&
+    (stop.byId === record.askerId || options.adminUsers.includes(`${record.platform}:${stop.byId}`));
   const pollIntervalMs = options.stopPollIntervalMs ?? STOP_POLL_INTERVAL_MS;
 
   const readRecord = async (requestId: string): Promise<ReplyRecord | undefined> =>
@@ -111,7 +127,8 @@ export function createReplyControls(options: ReplyControlsOptions): ReplyControl
   return {
     watch(turn, requestId) {
       const controller = new AbortController();
-      running.set(requestId, controller);
+      const startedAtMs = Date.now();
+      const conversation = conversationId(turn.key);
       const record: ReplyRecord = {
         askerId: turn.author.id,
         platform: turn.key.platform,
@@ -120,6 +137,7 @@ export function createReplyControls(options: ReplyControlsOptions): ReplyControl
         command: turn.kind,
         turn: storedTurn(turn),
       };
+      running.set(requestId, { controller, record, conversation });
       const remember = (value: ReplyRecord) =>
         store
           .set(`reply:${requestId}`, value, RECORD_TTL_MS)
@@ -131,10 +149,14 @@ export function createReplyControls(options: ReplyControlsOptions): ReplyControl
       let polling: NodeJS.Timeout | undefined;
       if (options.shared) {
         polling = setInterval(() => {
-          store
-            .get(`stop:${requestId}`)
-            .then((flag) => {
+          Promise.all([
+            store.get(`stop:${requestId}`),
+            store.get<{ atMs: number; byId: string }>(`stop-conversation:${conversation}`),
+          ])
+            .then(([flag, conversationStop]) => {
               if (flag) controller.abort();
+              if (conversationStop && conversationStopApplies(conversationStop, record, startedAtMs))
+                controller.abort();
             })
             .catch((error: unknown) => logger.debug({ err: error, requestId }, "could not look for a stop"));
         }, pollIntervalMs);
@@ -157,7 +179,7 @@ export function createReplyControls(options: ReplyControlsOptions): ReplyControl
         if (!record) return { done: false, message: REPLY_FORGOTTEN };
         if (!(await mayControl(record, presser))) return { done: false, message: NOT_YOURS_TO_STOP };
         const local = running.get(requestId);
-        if (local) local.abort();
+        if (local) local.controller.abort();
         else if (options.shared) await store.set(`stop:${requestId}`, true, STOP_FLAG_TTL_MS);
         logger.info({ requestId, by: `${presser.platform}:${presser.id}` }, "reply stopped by a press");
         return { done: true };
@@ -165,6 +187,23 @@ export function createReplyControls(options: ReplyControlsOptions): ReplyControl
         logger.warn({ err: error, requestId }, "could not stop a reply");
         return { done: false, message: PRESS_FAILED };
       }
+    },
+
+    async stopConversation(key, presser) {
+      const conversation = conversationId(key);
+      const stop = { atMs: Date.now(), byId: presser.id };
+      let stoppedHere = false;
+      for (const entry of running.values()) {
+        if (entry.conversation !== conversation) continue;
+        if (!conversationStopApplies(stop, entry.record, 0)) continue;
+        entry.controller.abort();
+        stoppedHere = true;
+      }
+      if (stoppedHere || !options.shared) return;
+      // The reply may be streaming on another replica: it looks for this within half a second.
+      await store
+        .set(`stop-conversation:${conversation}`, stop, STOP_FLAG_TTL_MS)
+        .catch((error: unknown) => logger.warn({ err: error, conversation }, "could not pass on a stop"));
     },
 
     async retry(requestId, presser) {

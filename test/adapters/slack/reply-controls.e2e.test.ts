@@ -129,6 +129,34 @@ describe("Stop on Slack", () => {
   });
 });
 
+describe("Slack's own stop (agent_session_stopped)", () => {
+  it("stops the answer streaming in that thread when its asker presses it; someone else's does not", async () => {
+    harness.provider.enqueue(SLOW_ANSWER);
+    const ts = "1720000000.000500";
+    const streaming = await mention(ts, hasStop);
+    const stopEvent = (user: string) =>
+      eventEnvelope({
+        type: "agent_session_stopped",
+        channel: "C30",
+        thread_ts: ts,
+        user,
+        streaming_message_ts: [],
+        event_ts: String(Date.now() / 1000),
+      });
+    await deliverEvent(harness.bot, stopEvent(SOMEONE_ELSE));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(harness.provider.requests.at(-1)?.closedByClient).toBe(false);
+
+    const pressedAt = Date.now();
+    expect((await deliverEvent(harness.bot, stopEvent(ASKER))).status).toBe(200);
+    await harness.slack.waitFor(() => harness.provider.requests.at(-1)?.closedByClient || undefined);
+    expect(Date.now() - pressedAt).toBeLessThan(1_000);
+    await harness.adapter.idle();
+    expect(streaming.text).toContain("Stopped before it was finished.");
+    expect(controlsOf(streaming)).toEqual([]);
+  });
+});
+
 describe("feedback on Slack", () => {
   it("a finished answer ends with a context_actions feedback row; votes change and reach admins' /usage", async () => {
     const answered = await mention("1720000000.000300", (message) =>

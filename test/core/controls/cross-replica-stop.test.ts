@@ -75,4 +75,44 @@ describe("Stop across replicas", () => {
     expect(result?.stopped).toBe(true);
     expect(result?.text).not.toContain("Eight.");
   });
+
+  it("a platform's stop for a thread (no reply named) reaches the replica streaming there, and not a later turn", async () => {
+    const lifecycle = createTurnLifecycle({
+      engine: engineOn(replicaA, fake),
+      logger,
+      controls: controlsOn(replicaA),
+    });
+    const key = freshKey("thread-stop");
+    fake.enqueue({
+      text: "One. Two. Three. Four. Five. Six. Seven. Eight.",
+      chunkSize: 5,
+      chunkDelayMs: 300,
+    });
+    const events: ReplyEvent[] = [];
+    const running = lifecycle.run(
+      { key, author: { id: "U1", displayName: "Ada", isBot: false }, kind: "ask", text: "count" },
+      async ({ events: stream }) => {
+        for await (const event of stream) events.push(event);
+        return { messages: [], chunks: [], outcome: "done" };
+      },
+    );
+    await expect.poll(() => events.some((event) => event.type === "text"), { timeout: 5_000 }).toBe(true);
+    await controlsOn(replicaB).stopConversation(key, { platform: key.platform, id: "U1" });
+    await expect.poll(() => fake.requests.at(-1)?.closedByClient, { timeout: 2_000 }).toBe(true);
+    await running;
+    expect((events.at(-1) as { result?: ReplyResult }).result?.stopped).toBe(true);
+
+    // The next turn in the thread, started after the stop, runs to its end.
+    const next: ReplyEvent[] = [];
+    await lifecycle.run(
+      { key, author: { id: "U1", displayName: "Ada", isBot: false }, kind: "ask", text: "again" },
+      async ({ events: stream }) => {
+        for await (const event of stream) next.push(event);
+        return { messages: [], chunks: [], outcome: "done" };
+      },
+    );
+    const result = (next.at(-1) as { result?: ReplyResult }).result;
+    expect(result?.stopped).toBeUndefined();
+    expect(result?.text).toContain("again");
+  });
 });
