@@ -48,8 +48,8 @@ export function registerControlActions(
           await tellPrivately(retried.message);
           return;
         }
-        // The new answer follows the failed one, in its thread (or under it, for a top-level message).
-        answerAgain(retried.turn, threadTs ?? (body.message?.ts ? String(body.message.ts) : undefined));
+        // The new answer follows the failed one where it was: in its thread, or at the top level of a DM.
+        answerAgain(retried.turn, threadTs);
         return;
       }
       const outcome =
