@@ -76,6 +76,8 @@ export const NOT_YOURS_TO_RETRY = "Only the person who asked (or an admin) can r
 export const NOT_YOURS_TO_STOP = "Only the person who asked (or an admin) can stop this answer.";
 /** Said privately when the reply behind a control is no longer remembered. */
 export const REPLY_FORGOTTEN = "parley no longer remembers this answer.";
+/** Said privately to a Stop pressed after the answer ended (its last edit, which drops the button, failed). */
+export const ALREADY_FINISHED = "This answer has already finished.";
 /** Said privately when the store could not be reached for a press. */
 export const PRESS_FAILED =
   "parley could not reach its store just now, so nothing happened; try again in a moment.";
@@ -180,7 +182,9 @@ export function createReplyControls(options: ReplyControlsOptions): ReplyControl
         if (!(await mayControl(record, presser))) return { done: false, message: NOT_YOURS_TO_STOP };
         const local = running.get(requestId);
         if (local) local.controller.abort();
-        else if (options.shared) await store.set(`stop:${requestId}`, true, STOP_FLAG_TTL_MS);
+        // Alone on its store, a reply not running here is not running anywhere.
+        else if (!options.shared) return { done: false, message: ALREADY_FINISHED };
+        else await store.set(`stop:${requestId}`, true, STOP_FLAG_TTL_MS);
         logger.info({ requestId, by: `${presser.platform}:${presser.id}` }, "reply stopped by a press");
         return { done: true };
       } catch (error) {

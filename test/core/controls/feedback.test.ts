@@ -1,7 +1,11 @@
 // Votes on answers: kept with the answer's command, model and channel; one per person, changeable; tallied monthly.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { readFeedbackTotals, type StoredVote } from "../../../src/controls/feedback.ts";
-import { createReplyControls, REPLY_FORGOTTEN } from "../../../src/controls/reply-controls.ts";
+import {
+  ALREADY_FINISHED,
+  createReplyControls,
+  REPLY_FORGOTTEN,
+} from "../../../src/controls/reply-controls.ts";
 import { createLogger } from "../../../src/logger.ts";
 import { openStores, type Stores } from "../../../src/store/open-stores.ts";
 import type { Turn } from "../../../src/types.ts";
@@ -67,5 +71,17 @@ describe("feedback", () => {
     const outcome = await controls().vote("gone", { platform: "slack", id: "U1" }, "up");
     expect(outcome).toEqual({ done: false, message: REPLY_FORGOTTEN });
     expect(await readFeedbackTotals(stores.counters, "slack", "T1", NOW)).toEqual({ up: 0, down: 0 });
+  });
+
+  it("Stop on an answer that already ended says so, and stops nothing", async () => {
+    const replyControls = controls();
+    const watched = replyControls.watch(turn, "r2");
+    watched.end("gpt-4o");
+    await expect.poll(async () => (await stores.controls.get("reply:r2")) !== undefined).toBe(true);
+    expect(await replyControls.stop("r2", { platform: "slack", id: "U1" })).toEqual({
+      done: false,
+      message: ALREADY_FINISHED,
+    });
+    expect(watched.signal.aborted).toBe(false);
   });
 });
