@@ -21,8 +21,21 @@ const MAX_CHOICE_LENGTH = 100;
 /** One slash command in the JSON Discord's bulk-overwrite endpoint takes. */
 export type DiscordCommandJson = RESTPostAPIChatInputApplicationCommandsJSONBody;
 
-/** Every registry command as Discord slash command JSON, named with COMMAND_PREFIX in front, usable in guilds and
- *  in DMs with the bot. */
+/** Where parley can be installed: to a server, and to a user's account (then it follows them into any DM). */
+export const INSTALL_TYPES = [
+  ApplicationIntegrationType.GuildInstall,
+  ApplicationIntegrationType.UserInstall,
+];
+
+/** Where the commands can be used: servers, DMs with the bot, and other DMs and group DMs (user installs). */
+export const COMMAND_CONTEXTS = [
+  InteractionContextType.Guild,
+  InteractionContextType.BotDM,
+  InteractionContextType.PrivateChannel,
+];
+
+/** Every registry command as Discord slash command JSON, named with COMMAND_PREFIX in front, usable wherever parley
+ *  is installed. */
 export function discordCommands(
   commandPrefix: string,
   commands: readonly CommandSpec[] = COMMANDS,
@@ -31,8 +44,8 @@ export function discordCommands(
     type: ApplicationCommandType.ChatInput,
     name: prefixedName(command.name, commandPrefix),
     description: command.description,
-    integration_types: [ApplicationIntegrationType.GuildInstall],
-    contexts: [InteractionContextType.Guild, InteractionContextType.BotDM],
+    integration_types: INSTALL_TYPES,
+    contexts: COMMAND_CONTEXTS,
     // No default_member_permissions: /settings stays visible to ADMIN_USERS and to people who only look.
     options: command.subcommands
       ? command.subcommands.map(

@@ -98,3 +98,10 @@ test("model autocomplete: matches anywhere, prefix matches first, at most 25", (
   const many = Array.from({ length: 40 }, (_, index) => `model-${index}`);
   expect(modelChoices(many, "model")).toHaveLength(MAX_AUTOCOMPLETE_CHOICES);
 });
+
+test("every command can be installed to a server or an account, and used in servers and any DM", () => {
+  for (const command of discordCommands("")) {
+    expect(command.integration_types).toEqual([0, 1]);
+    expect(command.contexts).toEqual([0, 1, 2]);
+  }
+});
