@@ -16,9 +16,9 @@ import { inviteUrl } from "./invite-url.ts";
 import { errorForLog, withoutTokens } from "./log-error.ts";
 import { createMessageHandler } from "./messages.ts";
 import type { ChannelFacts, CommandInteractionPayload, MessagePayload } from "./payloads.ts";
-import { publishCommands } from "./publish-commands.ts";
 import { shardOptions } from "./shard-options.ts";
 import { commandRegistrationFailure } from "./startup-failures.ts";
+import { syncCommands } from "./sync-commands.ts";
 
 /** What the Discord adapter needs; everything after `reporter` is for tests. */
 export interface DiscordAdapterOptions {
@@ -53,7 +53,8 @@ export interface DiscordAdapter {
   stop(): Promise<void>;
 }
 
-/** Logs in with DISCORD_TOKEN and answers until stopped; registers commands first when configured to. */
+/** Logs in with DISCORD_TOKEN and answers until stopped; brings Discord's commands up to date first unless
+ *  REGISTER_COMMANDS=0. */
 export async function startDiscordAdapter(options: DiscordAdapterOptions): Promise<DiscordAdapter> {
   const { config, engine } = options;
   const logger = options.logger.child({ adapter: "discord" });
@@ -155,13 +156,13 @@ export async function startDiscordAdapter(options: DiscordAdapterOptions): Promi
   });
   try {
     if (config.discord.registerCommandsOnStart) {
-      const published = await publishCommands({
+      const synced = await syncCommands({
         rest: client.rest,
         applicationId: client.application?.id,
         commandPrefix: config.commandPrefix,
         ...(config.discord.guildId ? { guildId: config.discord.guildId } : {}),
       });
-      logger.info({ ...published }, "discord commands registered");
+      logger.info({ ...synced }, synced.written ? "discord commands updated" : "discord commands up to date");
     }
   } catch (error) {
     await client.destroy();

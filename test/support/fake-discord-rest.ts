@@ -183,13 +183,9 @@ function registerCommands(
     ...(parameters.guild_id ? { guildId: parameters.guild_id } : {}),
     commands,
   });
-  const saved = commands.map((command: Record<string, unknown>) => ({
-    ...command,
-    id: snowflake(),
-    application_id: world.applicationId,
-    version: snowflake(),
-    ...(parameters.guild_id ? { guild_id: parameters.guild_id } : {}),
-  }));
+  const saved = commands.map((command: Record<string, unknown>) =>
+    storedCommand(world.applicationId, command, parameters.guild_id),
+  );
   world.applicationCommands.set(parameters.guild_id ?? GLOBAL_COMMANDS, saved);
   return { status: 200, body: saved };
 }
@@ -229,4 +225,40 @@ function openThread(
   const payload = channelPayload(thread, world.bot.id);
   world.gateway.dispatch("THREAD_CREATE", { ...payload, newly_created: true });
   return { status: 201, body: payload };
+}
+
+/**
+ * A command as Discord stores and returns it: with its ids, the defaults it fills in (type, permissions, nsfw,
+ * install types, contexts) and options without `required: false`, which Discord leaves out.
+ */
+export function storedCommand(
+  applicationId: string,
+  command: Record<string, unknown>,
+  guildId?: string,
+): Record<string, unknown> {
+  const withoutFalseRequired = (options: unknown): unknown =>
+    Array.isArray(options)
+      ? options.map((option: Record<string, unknown>) => {
+          const { required, options: nested, ...rest } = option;
+          return {
+            ...rest,
+            ...(required === true ? { required } : {}),
+            ...(nested === undefined ? {} : { options: withoutFalseRequired(nested) }),
+          };
+        })
+      : options;
+  return {
+    type: 1,
+    default_member_permissions: null,
+    nsfw: false,
+    integration_types: [0],
+    contexts: null,
+    description_localizations: null,
+    ...command,
+    ...(command.options === undefined ? {} : { options: withoutFalseRequired(command.options) }),
+    id: snowflake(),
+    application_id: applicationId,
+    version: snowflake(),
+    ...(guildId ? { guild_id: guildId } : {}),
+  };
 }

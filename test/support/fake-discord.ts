@@ -20,7 +20,7 @@ import {
   snowflakeOnShard,
   userMessagePayload,
 } from "./fake-discord-payloads.ts";
-import type { FakeDiscordWorld } from "./fake-discord-rest.ts";
+import { type FakeDiscordWorld, storedCommand } from "./fake-discord-rest.ts";
 import { loadDiscordSpec } from "./fake-discord-spec.ts";
 import {
   type FakeInteraction,
@@ -51,6 +51,8 @@ export interface FakeDiscordOptions {
   gatewayUrl?: string;
   /** Global commands the application already has (registered by an earlier run), by name. */
   globalCommandNames?: string[];
+  /** Commands the application already has, as registered by an earlier run: globally, or in the fake's guild. */
+  existingCommands?: { inGuild?: boolean; commands: readonly object[] };
 }
 
 /** A message a user sends to the bot. */
@@ -173,11 +175,25 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     messages: new Map(),
     interactions: new Map(),
     commandRegistrations: [],
-    applicationCommands: new Map(
-      options.globalCommandNames
-        ? [[GLOBAL_COMMANDS, options.globalCommandNames.map((name) => ({ id: snowflake(), name }))]]
-        : [],
-    ),
+    applicationCommands: new Map([
+      ...(options.globalCommandNames
+        ? [[GLOBAL_COMMANDS, options.globalCommandNames.map((name) => ({ id: snowflake(), name }))] as const]
+        : []),
+      ...(options.existingCommands
+        ? [
+            [
+              options.existingCommands.inGuild ? guildId : GLOBAL_COMMANDS,
+              options.existingCommands.commands.map((command) =>
+                storedCommand(
+                  bot.id,
+                  command as Record<string, unknown>,
+                  options.existingCommands?.inGuild ? guildId : undefined,
+                ),
+              ),
+            ] as const,
+          ]
+        : []),
+    ]),
     guildIds: [guildId],
     violations: [],
     rateLimited: [],
