@@ -11,7 +11,7 @@ import {
   SnowflakeUtil,
 } from "discord.js";
 import { commandForName } from "../../src/command-names.ts";
-import { findSubcommand } from "../../src/commands.ts";
+import { findCommand, findSubcommand } from "../../src/commands.ts";
 import type { Logger } from "../../src/logger.ts";
 import { claimEvent } from "../../src/ops/claim-event.ts";
 import { SHUTTING_DOWN_MESSAGE, type TurnLifecycle } from "../../src/ops/turn-lifecycle.ts";
@@ -33,9 +33,6 @@ import type { CommandInteractionPayload } from "./payloads.ts";
  * so an edit already on its way does not fail.
  */
 export const INTERACTION_TOKEN_LIFETIME_MS = 15 * 60_000 - 30_000;
-
-/** Commands whose answers only the user who asked sees. */
-const PRIVATE_COMMANDS: ReadonlySet<string> = new Set(["help", "usage", "settings"]);
 
 /** What the interaction handler needs. */
 export interface InteractionHandlerOptions {
@@ -123,7 +120,7 @@ export function createInteractionHandler(
       return;
     }
     // Outside the allow-lists the engine only refuses: privately, so the channel sees nothing.
-    const ephemeral = PRIVATE_COMMANDS.has(turn.kind) || !engine.access(turn).allowed;
+    const ephemeral = findCommand(turn.kind)?.answersPrivately === true || !engine.access(turn).allowed;
     // Discord shows "The application did not respond" unless this reaches it within 3 s: only the claim (one store
     // round trip, bounded by the store's command timeout) goes before it.
     const deferred = rest.post(callbackRoute, {
