@@ -167,8 +167,20 @@ export function planMessage(message: MessagePayload, context: MessageContext): M
   if (message.type !== MessageType.Default && message.type !== MessageType.Reply) {
     return { action: "ignore", reason: "system message" };
   }
-  const text = messageText(message, context.botUserId);
-  const attachments = message.attachments.map(toAttachment);
+  // A forward's own fields are empty: what was forwarded counts as what the person said.
+  const forwarded = (message.message_snapshots ?? []).map((snapshot) => snapshot.message);
+  const text = [
+    messageText(message, context.botUserId),
+    ...forwarded.map((snapshot) =>
+      messageText({ content: snapshot.content ?? "", mentions: snapshot.mentions ?? [] }, context.botUserId),
+    ),
+  ]
+    .filter((part) => part !== "")
+    .join("\n\n");
+  const attachments = [
+    ...message.attachments,
+    ...forwarded.flatMap((snapshot) => snapshot.attachments ?? []),
+  ].map(toAttachment);
   if (text === "" && attachments.length === 0) return { action: "ignore", reason: "empty message" };
 
   const turnFor = (kind: Turn["kind"], key: ConversationKey): Turn => ({
@@ -221,7 +233,10 @@ function mentionsUser(message: MessagePayload, userId: string): boolean {
 }
 
 /** The message's text without the bot's own mention; other user mentions become readable @names. */
-export function messageText(message: MessagePayload, botUserId: string): string {
+export function messageText(
+  message: Pick<MessagePayload, "content" | "mentions">,
+  botUserId: string,
+): string {
   return message.content
     .replace(/<@!?(\d+)>/g, (whole, id: string) => {
       if (id === botUserId) return "";

@@ -166,7 +166,15 @@ export interface UserMessageInput {
   /** Author of the message replied to (for `referenced_message`). */
   replyToAuthor?: FakeUser;
   attachments: { id: string; filename: string; url: string; content_type: string; size: number }[];
+  /** A forward: the message's own content is empty and the forwarded one travels in `message_snapshots`. */
+  forwarded?: {
+    content: string;
+    attachments: { id: string; filename: string; url: string; content_type: string; size: number }[];
+  };
 }
+
+/** Discord's message flag for a message that carries a forwarded one (HAS_SNAPSHOT). */
+const HAS_SNAPSHOT_FLAG = 1 << 14;
 
 /** MESSAGE_CREATE's message for a user's message. */
 export function userMessagePayload(id: string, input: UserMessageInput): Record<string, unknown> {
@@ -192,6 +200,28 @@ export function userMessagePayload(id: string, input: UserMessageInput): Record<
   if (guildId) {
     payload.guild_id = guildId;
     payload.member = memberPayload(input.nick ?? null, input.roles);
+  }
+  if (input.forwarded) {
+    // Discord forwards without text of the forwarder's own: a comment goes in a message of its own.
+    payload.content = "";
+    payload.flags = HAS_SNAPSHOT_FLAG;
+    payload.message_reference = { type: 1, message_id: snowflake(), channel_id: snowflake() };
+    payload.message_snapshots = [
+      {
+        message: {
+          type: 0,
+          content: input.forwarded.content,
+          embeds: [],
+          attachments: input.forwarded.attachments,
+          timestamp: new Date().toISOString(),
+          edited_timestamp: null,
+          flags: 0,
+          mentions: [],
+          mention_roles: [],
+          components: [],
+        },
+      },
+    ];
   }
   if (input.replyTo) {
     payload.message_reference = {

@@ -67,6 +67,11 @@ export interface SendMessageInput {
   toSession?: number;
   /** The author's role ids in the guild. */
   roles?: string[];
+  /** Sends a forward of this message instead (`content` is then ignored: Discord forwards carry no own text). */
+  forwarded?: {
+    content: string;
+    attachments?: { filename: string; contentType: string; data: string | Uint8Array }[];
+  };
 }
 
 /** A running fake Discord. */
@@ -120,6 +125,8 @@ export interface FakeDiscord {
   ): FakeInteraction;
   /** Sends a user's message over the gateway; `<@id>` in the content mentions that user. */
   sendMessage(input: SendMessageInput): { id: string; channelId: string };
+  /** A user edits a message they sent: MESSAGE_UPDATE with the whole new message, as Discord sends it. */
+  editMessage(sent: { id: string; channelId: string }, content: string): void;
   /** Messages the bot posted in a channel or thread (interaction replies included), oldest first. */
   messagesIn(channelId: string): FakeMessage[];
   /** The reply and follow-ups of an interaction that are still there, in order. */
@@ -360,10 +367,30 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
           ...(input.replyTo ? { replyTo: input.replyTo, replyToAuthor: bot } : {}),
           attachments: files,
           ...(input.roles ? { roles: input.roles } : {}),
+          ...(input.forwarded
+            ? {
+                forwarded: {
+                  content: input.forwarded.content,
+                  attachments: (input.forwarded.attachments ?? []).map((file) =>
+                    hostAttachment(attachments, baseUrl, file),
+                  ),
+                },
+              }
+            : {}),
         }),
         input.toSession,
       );
       return { id, channelId: channel.id };
+    },
+    editMessage(sent, content) {
+      const channel = world.channels.get(sent.channelId) ?? textChannel;
+      const authorId = userMessageAuthors.get(sent.id);
+      const author = [users.alice, users.bob].find((user) => user.id === authorId) ?? users.alice;
+      const mentioned = knownUsers.filter((user) => content.includes(`<@${user.id}>`));
+      world.gateway.dispatch("MESSAGE_UPDATE", {
+        ...userMessagePayload(sent.id, { channel, author, content, mentions: mentioned, attachments: [] }),
+        edited_timestamp: new Date().toISOString(),
+      });
     },
     messagesIn,
     repliesTo(interaction) {
