@@ -48,6 +48,8 @@ export interface InteractionHandlerOptions {
   pacer?: EditPacer;
   /** COMMAND_PREFIX: the registered names are the registry's with this in front. */
   commandPrefix: string;
+  /** Answers message commands (Explain, Summarize, Translate to English). */
+  answerMessageAction?: (interaction: CommandInteractionPayload) => Promise<void>;
 }
 
 /** Handles one INTERACTION_CREATE payload; rejects only on unexpected failures (the caller logs them). */
@@ -161,5 +163,9 @@ export function createInteractionHandler(
       interaction.type === InteractionType.ApplicationCommand &&
       (interaction.data.type ?? ApplicationCommandType.ChatInput) === ApplicationCommandType.ChatInput;
     if (isSlashCommand) await answerCommand(interaction);
+    const isMessageCommand =
+      interaction.type === InteractionType.ApplicationCommand &&
+      interaction.data.type === ApplicationCommandType.Message;
+    if (isMessageCommand) await options.answerMessageAction?.(interaction);
   };
 }

@@ -38,7 +38,14 @@ export interface CommandInteractionPayload {
   channel?: { id: string; type: number; parent_id?: string | null };
   member?: MemberPayload;
   user?: UserPayload;
-  data: { name: string; type?: number; options?: CommandOptionPayload[] };
+  data: {
+    name: string;
+    type?: number;
+    options?: CommandOptionPayload[];
+    /** A message command's target, which Discord resolves into `resolved.messages` (no Message Content needed). */
+    target_id?: string;
+    resolved?: { messages?: Record<string, MessagePayload> };
+  };
 }
 
 /** A file attached to a message. */

@@ -14,6 +14,7 @@ import { connectDiscordClient } from "./connect.ts";
 import { createInteractionHandler, INTERACTION_TOKEN_LIFETIME_MS } from "./interactions.ts";
 import { inviteUrl } from "./invite-url.ts";
 import { errorForLog, withoutTokens } from "./log-error.ts";
+import { createMessageActionHandler } from "./message-actions.ts";
 import { createMessageHandler } from "./messages.ts";
 import type { ChannelFacts, CommandInteractionPayload, MessagePayload } from "./payloads.ts";
 import { shardOptions } from "./shard-options.ts";
@@ -86,15 +87,31 @@ export async function startDiscordAdapter(options: DiscordAdapterOptions): Promi
   };
 
   const pacer = createEditPacer(options.editBudget ?? DISCORD_CHANNEL_BUDGET, clock);
+  const readAttachment = createAttachmentReader({
+    apiUrl: config.discord.apiUrl,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+  const tokenLifetimeMs = options.interactionTokenLifetimeMs ?? INTERACTION_TOKEN_LIFETIME_MS;
+  const answerMessageAction = createMessageActionHandler({
+    rest: client.rest,
+    engine,
+    lifecycle,
+    logger,
+    clock,
+    tokenLifetimeMs,
+    pacer,
+    readAttachment,
+  });
   const handleInteraction = createInteractionHandler({
     rest: client.rest,
     engine,
     lifecycle,
     logger,
     clock,
-    tokenLifetimeMs: options.interactionTokenLifetimeMs ?? INTERACTION_TOKEN_LIFETIME_MS,
+    tokenLifetimeMs,
     pacer,
     commandPrefix: config.commandPrefix,
+    answerMessageAction,
   });
   const handleMessage = createMessageHandler({
     rest: client.rest,
@@ -104,10 +121,7 @@ export async function startDiscordAdapter(options: DiscordAdapterOptions): Promi
     clock,
     botUserId: () => client.user?.id,
     resolveChannel: (channelId) => resolveChannel(client, channelId),
-    readAttachment: createAttachmentReader({
-      apiUrl: config.discord.apiUrl,
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-    }),
+    readAttachment,
     pacer,
     ...(options.typingIntervalMs ? { typingIntervalMs: options.typingIntervalMs } : {}),
   });

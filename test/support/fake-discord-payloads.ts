@@ -285,6 +285,8 @@ export interface InteractionInput {
   permissions?: string;
   /** The member's role ids. */
   roles?: string[];
+  /** A message command's target message (Discord resolves it into the interaction). */
+  messageTarget?: Record<string, unknown>;
 }
 
 /** An ordinary member's permissions in a channel: everything a member usually has, Manage Server not included. */
@@ -327,19 +329,27 @@ export function interactionPayload(input: InteractionInput): Record<string, unkn
     authorizing_integration_owners: guildId ? { "0": guildId } : { "1": input.user.id },
     context: guildId ? 0 : 1,
     attachment_size_limit: 10_485_760,
-    data: {
-      id: `${input.command}-command-id`,
-      name: input.command,
-      type: 1,
-      options: nestedInSubcommand(
-        input.subcommand,
-        input.options.map((option) => ({
-          name: option.name,
-          type: option.type ?? 3,
-          value: option.value,
-          ...(option.focused ? { focused: true } : {}),
-        })),
-      ),
-    },
+    data: input.messageTarget
+      ? {
+          id: `${input.command}-command-id`,
+          name: input.command,
+          type: 3,
+          target_id: input.messageTarget.id,
+          resolved: { messages: { [String(input.messageTarget.id)]: input.messageTarget } },
+        }
+      : {
+          id: `${input.command}-command-id`,
+          name: input.command,
+          type: 1,
+          options: nestedInSubcommand(
+            input.subcommand,
+            input.options.map((option) => ({
+              name: option.name,
+              type: option.type ?? 3,
+              value: option.value,
+              ...(option.focused ? { focused: true } : {}),
+            })),
+          ),
+        },
   };
 }

@@ -113,6 +113,8 @@ export function answerRest(
         : failure(world, 404, 10003, "Unknown Channel", `typing in unknown channel ${parameters.channel_id}`);
     case "POST /channels/{channel_id}/messages/{message_id}/threads":
       return openThread(world, parameters, body);
+    case "GET /channels/{channel_id}/messages":
+      return channelHistory(world, parameters.channel_id ?? "", query);
     case "GET /channels/{channel_id}": {
       const channel = world.channels.get(parameters.channel_id ?? "");
       return channel
@@ -261,4 +263,22 @@ export function storedCommand(
     version: snowflake(),
     ...(guildId ? { guild_id: guildId } : {}),
   };
+}
+
+/** A channel's messages, users' and the bot's, newest first, before `before` and at most `limit` (default 50). */
+function channelHistory(world: FakeDiscordWorld, channelId: string, query: URLSearchParams): FakeResponse {
+  const channel = world.channels.get(channelId);
+  if (!channel)
+    return failure(world, 404, 10003, "Unknown Channel", `history of unknown channel ${channelId}`);
+  const before = BigInt(query.get("before") ?? "9223372036854775807");
+  const limit = Number(query.get("limit") ?? 50);
+  const users = [...world.userMessages.values()].filter((message) => message.channel_id === channelId);
+  const bots = [...world.messages.values()]
+    .filter((message) => message.channelId === channelId && !message.deleted)
+    .map((message) => botMessagePayload(message, world.bot, channel.guild_id));
+  const messages = [...users, ...bots]
+    .filter((message) => BigInt(String(message.id)) < before)
+    .sort((first, second) => (BigInt(String(first.id)) > BigInt(String(second.id)) ? -1 : 1))
+    .slice(0, limit);
+  return { status: 200, body: messages };
 }

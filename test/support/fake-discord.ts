@@ -125,6 +125,12 @@ export interface FakeDiscord {
   ): FakeInteraction;
   /** Sends a user's message over the gateway; `<@id>` in the content mentions that user. */
   sendMessage(input: SendMessageInput): { id: string; channelId: string };
+  /** A user picks a message command (a message's Apps menu: "Explain") on a message a user sent. */
+  sendMessageCommand(
+    name: string,
+    target: { id: string; channelId: string },
+    where?: { user?: FakeUser },
+  ): FakeInteraction;
   /** A user edits a message they sent: MESSAGE_UPDATE with the whole new message, as Discord sends it. */
   editMessage(sent: { id: string; channelId: string }, content: string): void;
   /** Messages the bot posted in a channel or thread (interaction replies included), oldest first. */
@@ -180,6 +186,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     guildId,
     channels: new Map([textChannel, forum].map((channel) => [channel.id, channel])),
     messages: new Map(),
+    userMessages: new Map(),
     interactions: new Map(),
     commandRegistrations: [],
     applicationCommands: new Map([
@@ -238,6 +245,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     channel: FakeChannel,
     user: FakeUser,
     member: { subcommand?: string; permissions?: string; roles?: string[] } = {},
+    messageCommand?: { target: Record<string, unknown> },
   ): FakeInteraction => {
     const interaction: FakeInteraction = {
       id: snowflake(),
@@ -261,6 +269,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
         channel,
         user,
         ...member,
+        ...(messageCommand ? { messageTarget: messageCommand.target } : {}),
       }),
     );
     const timer = setTimeout(() => {
@@ -354,33 +363,37 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       const files = (input.attachments ?? []).map((file) => hostAttachment(attachments, baseUrl, file));
       const mentioned = knownUsers.filter((user) => input.content.includes(`<@${user.id}>`));
       const replyToAuthor = input.replyTo ? bot : undefined;
-      world.gateway.dispatch(
-        "MESSAGE_CREATE",
-        userMessagePayload(id, {
-          channel,
-          author: input.author ?? users.alice,
-          content: input.content,
-          nick: input.nick ?? null,
-          // A reply pings (and so lists) the replied-to author, as Discord's clients do by default.
-          mentions:
-            replyToAuthor && !mentioned.includes(replyToAuthor) ? [...mentioned, replyToAuthor] : mentioned,
-          ...(input.replyTo ? { replyTo: input.replyTo, replyToAuthor: bot } : {}),
-          attachments: files,
-          ...(input.roles ? { roles: input.roles } : {}),
-          ...(input.forwarded
-            ? {
-                forwarded: {
-                  content: input.forwarded.content,
-                  attachments: (input.forwarded.attachments ?? []).map((file) =>
-                    hostAttachment(attachments, baseUrl, file),
-                  ),
-                },
-              }
-            : {}),
-        }),
-        input.toSession,
-      );
+      const payload = userMessagePayload(id, {
+        channel,
+        author: input.author ?? users.alice,
+        content: input.content,
+        nick: input.nick ?? null,
+        // A reply pings (and so lists) the replied-to author, as Discord's clients do by default.
+        mentions:
+          replyToAuthor && !mentioned.includes(replyToAuthor) ? [...mentioned, replyToAuthor] : mentioned,
+        ...(input.replyTo ? { replyTo: input.replyTo, replyToAuthor: bot } : {}),
+        attachments: files,
+        ...(input.roles ? { roles: input.roles } : {}),
+        ...(input.forwarded
+          ? {
+              forwarded: {
+                content: input.forwarded.content,
+                attachments: (input.forwarded.attachments ?? []).map((file) =>
+                  hostAttachment(attachments, baseUrl, file),
+                ),
+              },
+            }
+          : {}),
+      });
+      world.userMessages.set(id, payload);
+      world.gateway.dispatch("MESSAGE_CREATE", payload, input.toSession);
       return { id, channelId: channel.id };
+    },
+    sendMessageCommand(name, target, where = {}) {
+      const message = world.userMessages.get(target.id);
+      if (!message) throw new Error(`the fake holds no user message ${target.id}`);
+      const channel = world.channels.get(target.channelId) ?? textChannel;
+      return dispatchInteraction(2, name, [], channel, where.user ?? users.alice, {}, { target: message });
     },
     editMessage(sent, content) {
       const channel = world.channels.get(sent.channelId) ?? textChannel;
