@@ -3,6 +3,8 @@ import { slashCommand } from "../../src/command-names.ts";
 import { COMMANDS, type CommandSpec } from "../../src/commands.ts";
 import { withoutCredentials } from "../../src/config.ts";
 import { ParleyError } from "../../src/errors.ts";
+import { MESSAGE_ACTIONS } from "../../src/message-actions.ts";
+import { messageActionCallbackId } from "./shortcut-ids.ts";
 import { SUGGESTED_PROMPTS } from "./suggested-prompts.ts";
 
 /** Where Slack delivers events, commands and interactivity in HTTP mode. */
@@ -94,6 +96,13 @@ export function buildSlackManifest(options: SlackManifestOptions = {}) {
         })),
       },
       slash_commands: slashCommands,
+      // The message actions: a message's ⋮ menu (More actions) → Explain, Summarize, Translate to English.
+      shortcuts: MESSAGE_ACTIONS.map((action) => ({
+        name: action.title,
+        type: "message",
+        callback_id: messageActionCallbackId(action),
+        description: action.description,
+      })),
     },
     oauth_config: { scopes: { bot: [...SLACK_BOT_SCOPES] } },
     settings: {

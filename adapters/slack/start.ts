@@ -19,6 +19,7 @@ import { createSlackFileReader } from "./files.ts";
 import type { SlackHandlerDependencies } from "./handler-dependencies.ts";
 import { SLACK_EDIT_INTERVAL_MS, SLACK_STOP_GRACE_MS, SLACK_UPDATE_BUDGET } from "./limits.ts";
 import { SLACK_EVENTS_PATH } from "./manifest.ts";
+import { registerMessageActions } from "./message-actions.ts";
 import { registerMessageListeners } from "./messages.ts";
 import { slackStartupFailure, socketModeStalled } from "./startup-failures.ts";
 import { describeSlackError } from "./surface.ts";
@@ -143,6 +144,7 @@ export async function startSlackAdapter(options: SlackAdapterOptions): Promise<R
   app.assistant(createParleyAssistant(deps));
   registerMessageListeners(app, deps);
   registerCommandListeners(app, deps, config.commandPrefix);
+  registerMessageActions(app, deps);
 
   // auth.test runs in init(); asking again afterwards names the workspace and the bot for the summary.
   const identity = await app
