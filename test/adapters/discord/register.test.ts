@@ -1,4 +1,4 @@
-// Registering the slash commands: on start (REGISTER_COMMANDS=1) and with `node adapters/discord/register.ts`.
+// Registering the slash and message commands: on start (unless REGISTER_COMMANDS=0) and with `node adapters/discord/register.ts`.
 
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
