@@ -42,7 +42,7 @@ export interface FakeChannel {
 }
 
 /** Channel types used by the fake (Discord's numbers). */
-export const CHANNEL_TYPES = { text: 0, dm: 1, publicThread: 11, forum: 15 } as const;
+export const CHANNEL_TYPES = { text: 0, dm: 1, groupDm: 3, publicThread: 11, forum: 15 } as const;
 
 /** READY's `d`: the bot user, its one guild (still unavailable until GUILD_CREATE) and where to resume. */
 export function readyPayload(bot: FakeUser, guildId: string, resumeUrl: string): Record<string, unknown> {
@@ -79,7 +79,7 @@ export function channelPayload(channel: FakeChannel, ownerId?: string): Record<s
       },
     });
   }
-  if (channel.type === CHANNEL_TYPES.dm) base.recipients = [];
+  if (channel.type === CHANNEL_TYPES.dm || channel.type === CHANNEL_TYPES.groupDm) base.recipients = [];
   return base;
 }
 
@@ -326,8 +326,9 @@ export function interactionPayload(input: InteractionInput): Record<string, unkn
     app_permissions: "2248473465835073",
     locale: "en-US",
     entitlements: [],
+    // A group DM is reached only through an install to the user's account (PRIVATE_CHANNEL), never the bot's DM.
     authorizing_integration_owners: guildId ? { "0": guildId } : { "1": input.user.id },
-    context: guildId ? 0 : 1,
+    context: guildId ? 0 : input.channel.type === CHANNEL_TYPES.groupDm ? 2 : 1,
     attachment_size_limit: 10_485_760,
     data: input.messageTarget
       ? {
