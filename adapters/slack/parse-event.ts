@@ -51,6 +51,8 @@ export function parseMessageEnvelope(body: unknown, botUserId?: string): SlackMe
   if (eventType !== "app_mention" && eventType !== "message") return undefined;
   if (!USER_MESSAGE_SUBTYPES.has(stringField(event, "subtype"))) return undefined;
   if (stringField(event, "bot_id") !== undefined || event.hidden === true) return undefined;
+  // Slack re-sends app_mention when the mention is edited, with `edited` set: the question was answered already.
+  if (event.edited !== undefined) return undefined;
   const userId = stringField(event, "user");
   const channel = stringField(event, "channel");
   const ts = stringField(event, "ts");

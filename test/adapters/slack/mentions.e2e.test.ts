@@ -228,6 +228,66 @@ describe("Slack mentions over HTTP", () => {
     expect(provider.chatRequests()).toHaveLength(requestsBefore);
   });
 
+  it("does not answer an edited mention again, in a channel or in a DM", async () => {
+    const { slack, bot, provider } = harness;
+    const ts = "1710000007.000100";
+    await deliverEvent(
+      bot,
+      eventEnvelope(
+        messageEvent({ type: "app_mention", channel: "C7", ts, text: mentionOfBot("first words") }),
+      ),
+    );
+    await answerIn("C7", ts, "first words");
+    await harness.adapter.idle();
+    const requestsBefore = provider.chatRequests().length;
+    const edited = { user: "U0ANN", ts: "1710000007.000900" };
+    // Slack re-sends the mention with `edited`, and sends message_changed beside it.
+    await deliverEvent(
+      bot,
+      eventEnvelope(
+        messageEvent({
+          type: "app_mention",
+          channel: "C7",
+          ts,
+          text: mentionOfBot("second words"),
+          extra: { edited },
+        }),
+      ),
+    );
+    await deliverEvent(
+      bot,
+      eventEnvelope(
+        messageEvent({
+          channel: "C7",
+          ts: edited.ts,
+          text: "",
+          extra: {
+            subtype: "message_changed",
+            hidden: true,
+            message: { type: "message", user: "U0ANN", text: mentionOfBot("second words"), ts, edited },
+          },
+        }),
+      ),
+    );
+    await deliverEvent(
+      bot,
+      eventEnvelope(
+        messageEvent({
+          channel: "D7",
+          channelType: "im",
+          ts: "1710000007.000200",
+          text: "an edited DM",
+          extra: { edited: { user: "U0ANN", ts: "1710000007.000300" } },
+        }),
+      ),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await harness.adapter.idle();
+    expect(provider.chatRequests()).toHaveLength(requestsBefore);
+    expect(slack.thread("C7", ts)).toHaveLength(1);
+    expect(slack.thread("D7", undefined)).toHaveLength(0);
+  });
+
   it("reads a file shared with a mention using the bot token", async () => {
     const { slack, bot } = harness;
     const url = slack.addFile(

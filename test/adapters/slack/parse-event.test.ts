@@ -58,6 +58,9 @@ describe("parseMessageEnvelope", () => {
   it("ignores edits, bot posts, its own messages and empty messages", () => {
     expect(parseMessageEnvelope(fixture("message-changed"), BOT)).toBeUndefined();
     expect(parseMessageEnvelope(fixture("bot-reply"), BOT)).toBeUndefined();
+    const editedMention = fixture("app-mention");
+    (editedMention.event as Record<string, unknown>).edited = { user: "U0ANN", ts: "1715000060.000000" };
+    expect(parseMessageEnvelope(editedMention, BOT)).toBeUndefined();
     const own = fixture("thread-reply");
     (own.event as Record<string, unknown>).user = BOT;
     expect(parseMessageEnvelope(own, BOT)).toBeUndefined();
