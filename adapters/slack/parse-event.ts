@@ -28,6 +28,8 @@ export interface SlackMessage {
 /** What to do with a message. */
 export type MessageRoute =
   | { action: "answer"; key: ConversationKey; replyThreadTs: string | undefined }
+  /** A direct message: answered in its DM thread, with a status and a title. */
+  | { action: "answer-direct"; key: ConversationKey; replyThreadTs: string }
   | { action: "answer-if-known"; key: ConversationKey; replyThreadTs: string }
   | { action: "ignore"; reason: string };
 
@@ -93,9 +95,9 @@ export function routeMessage(message: SlackMessage, botUserId?: string): Message
     // DMs arrive as message.im; a mention inside one also arrives as app_mention: answer the message event only.
     if (message.eventType === "app_mention")
       return { action: "ignore", reason: "direct message answered once" };
-    // Top-level DMs are one running conversation; a thread in a DM is its own.
-    const thread = message.threadTs ?? message.channel;
-    return { action: "answer", key: { ...conversation, thread }, replyThreadTs: message.threadTs };
+    // Each top-level DM starts its own thread (as Slack's agent DMs show them); a reply in it continues that one.
+    const thread = message.threadTs ?? message.ts;
+    return { action: "answer-direct", key: { ...conversation, thread }, replyThreadTs: thread };
   }
   if (message.eventType === "app_mention") {
     const thread = message.threadTs ?? message.ts;

@@ -106,11 +106,11 @@ describe("routeMessage", () => {
     expect(routeMessage(message, BOT).action).toBe("ignore");
   });
 
-  it("answers a DM at the top level, keyed by the DM channel; a DM thread is its own conversation", () => {
+  it("answers a top-level DM in its own thread; a reply in a DM thread continues that thread", () => {
     expect(routeMessage(parse("direct-message"), BOT)).toEqual({
-      action: "answer",
-      key: key("D0ANN", "D0ANN"),
-      replyThreadTs: undefined,
+      action: "answer-direct",
+      key: key("1715000200.000100", "D0ANN"),
+      replyThreadTs: "1715000200.000100",
     });
     const inThread = { ...parse("direct-message"), threadTs: "1715000200.000050" };
     expect(routeMessage(inThread, BOT)).toMatchObject({
