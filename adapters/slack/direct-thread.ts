@@ -62,7 +62,7 @@ export async function answerInDirectThread(input: {
       readAttachment: deps.readAttachment,
       isPlatformAdmin: () => deps.adminStatus(client, message.userId),
     });
-    return input.viewingNote ? { ...turn, text: `${turn.text}\n\n${input.viewingNote}` } : turn;
+    return input.viewingNote ? { ...turn, contextNote: input.viewingNote } : turn;
   };
   // Outside the allow-lists (ALLOW_DMS, ALLOW_USERS) the message is left alone.
   if (!engine.access(turnOf(message.userId)).allowed) return;

@@ -83,7 +83,8 @@ export async function* answerTurn(turn: Turn, deps: AnswerDependencies): AsyncGe
           ),
   ]);
   const speaker = turn.author.displayName.trim() || "Someone";
-  const userContent = [`${speaker}: ${prompt}`, ...files.textBlocks].join("\n\n");
+  const question = turn.contextNote ? `${prompt}\n\n${turn.contextNote}` : prompt;
+  const userContent = [`${speaker}: ${question}`, ...files.textBlocks].join("\n\n");
   const { messages, droppedMessages } = trimToWindow({
     systemPrompt: channel.prompt ?? deps.config.systemPrompt,
     history: conversation?.messages ?? [],

@@ -189,6 +189,34 @@ describe("Slack mentions over HTTP", () => {
     expect(lastPrompt()).not.toContain("viewing");
   });
 
+  it("keeps what the user is viewing out of a command typed in the DM", async () => {
+    const { bot, slack } = harness;
+    await deliverEvent(
+      bot,
+      eventEnvelope({
+        type: "app_context_changed",
+        user: "U0DEE",
+        channel: "D6",
+        context: { entities: [{ type: "slack#/types/channel_id", value: "C0ROADMAP", team_id: "T0PARLEY" }] },
+        event_ts: "1710000001.000900",
+      }),
+    );
+    await harness.adapter.idle();
+    const ts = "1710000001.001000";
+    await deliverEvent(
+      bot,
+      eventEnvelope(
+        messageEvent({ channel: "D6", channelType: "im", ts, user: "U0DEE", text: "/model gpt-4o-mini" }),
+      ),
+    );
+    const reply = await slack.waitFor(() =>
+      slack.thread("D6", ts).find((m) => m.text.includes("gpt-4o-mini")),
+    );
+    await harness.adapter.idle();
+    expect(reply.text).toContain("From now on,");
+    expect(reply.text).not.toContain("viewing");
+  });
+
   it("answers a retried delivery of the same event once", async () => {
     const { slack, bot, provider } = harness;
     const ts = "1710000002.000100";
