@@ -70,7 +70,14 @@ export async function answerInDirectThread(input: {
   const plain = slackTextToPlain(message.text, botUserId);
   // Beside the answer, not before it: the status shows while the model works, the title names the thread.
   void controls.setStatus(THINKING_STATUS).catch(warn("status"));
-  const isFirstPrompt = !(await engine.hasConversation(key));
+  // A store that cannot say leaves the title alone; the turn itself then tells the person why it cannot answer.
+  const isFirstPrompt = await engine.hasConversation(key).then(
+    (known) => !known,
+    (error: unknown) => {
+      logger.warn({ err: error }, "could not tell whether the DM thread is new; its title is left alone");
+      return false;
+    },
+  );
   if (isFirstPrompt && plain !== "") {
     void controls.setTitle(shorten(plain, SLACK_THREAD_TITLE_MAX_CHARACTERS)).catch(warn("title"));
   }
