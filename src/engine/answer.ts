@@ -2,15 +2,16 @@
 import type OpenAI from "openai";
 import type { Config } from "../config.ts";
 import type { ConversationStore } from "../context/conversation-store.ts";
-import { trimToWindow } from "../context/trim.ts";
-import { buildChatRequest } from "../llm/build-request.ts";
+import { countMessageTokens } from "../context/count-tokens.ts";
+import { IMAGE_INPUT_TOKENS, trimToWindow } from "../context/trim.ts";
+import { buildChatRequest, type ChatMessage } from "../llm/build-request.ts";
 import { type CompletionEvent, runCompletion } from "../llm/complete.ts";
 import type { Logger } from "../logger.ts";
 import type { ModelCatalog } from "../models/catalog.ts";
 import type { Admission } from "../policy/limits.ts";
 import type { ConversationLease } from "../store/locks.ts";
 import { ANSWER_NOT_SAVED_NOTE, historyUnreadable } from "../store/store-errors.ts";
-import { type ConversationKey, conversationId, type ReplyEvent, type Turn } from "../types.ts";
+import { type ConversationKey, conversationId, type ReplyEvent, type Turn, type Usage } from "../types.ts";
 import { type UsageLedger, usageScopes } from "../usage/usage-ledger.ts";
 import { prepareAttachments } from "./attachments.ts";
 import type { ChannelChoices } from "./channel-settings.ts";
@@ -133,6 +134,10 @@ export async function* answerTurn(turn: Turn, deps: AnswerDependencies): AsyncGe
           assistant: `${streamed.trimEnd()}\n\n${STOPPED_MARK}`,
           model: route.model,
         }));
+      // The provider charges for what it wrote before the stop but reports no usage for it: the limits count an
+      // estimate, so stopping just before the end is no way around them.
+      if (streamed.trim() !== "")
+        await recordUsage(deps, turn, conversationName, estimatedUsage(messages, streamed));
       yield {
         type: "done",
         result: {
@@ -156,13 +161,7 @@ export async function* answerTurn(turn: Turn, deps: AnswerDependencies): AsyncGe
       assistant: storedAnswer,
       model: route.model,
     });
-    if (event.usage) {
-      await deps.usage
-        .record(usageScopes(turn.key, turn.author.id), event.usage)
-        .catch((error: unknown) =>
-          deps.logger.error({ conversation: conversationName, err: error }, "could not record usage"),
-        );
-    }
+    if (event.usage) await recordUsage(deps, turn, conversationName, event.usage);
     yield {
       type: "done",
       result: {
@@ -208,6 +207,23 @@ async function* completionUntilStopped(
     if (signal?.aborted) throw signal.reason;
     throw error;
   }
+}
+
+/** Adds an exchange's usage to its counters; a store failure is logged, never taken from the user's answer. */
+async function recordUsage(deps: AnswerDependencies, turn: Turn, conversation: string, usage: Usage) {
+  await deps.usage
+    .record(usageScopes(turn.key, turn.author.id), usage)
+    .catch((error: unknown) => deps.logger.error({ conversation, err: error }, "could not record usage"));
+}
+
+/** The tokens of a request and of the text written for it, counted as the provider would (no cost is known). */
+function estimatedUsage(messages: readonly ChatMessage[], written: string): Usage {
+  const promptTokens = messages.reduce(
+    (sum, message) =>
+      sum + countMessageTokens(message.content) + (message.imageUrls?.length ?? 0) * IMAGE_INPUT_TOKENS,
+    0,
+  );
+  return { promptTokens, completionTokens: countMessageTokens(written) };
 }
 
 /** The conversation the turn's exchange belongs to: `historyKey` once the adapter knows it, else the turn's key. */
