@@ -103,6 +103,7 @@ export async function startDiscordAdapter(options: DiscordAdapterOptions): Promi
     clock,
     botUserId: () => client.user?.id,
     resolveChannel: (channelId) => resolveChannel(client, channelId),
+    commandPrefix: config.commandPrefix,
     readAttachment: createAttachmentReader({
       apiUrl: config.discord.apiUrl,
       ...(options.fetch ? { fetch: options.fetch } : {}),

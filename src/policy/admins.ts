@@ -11,6 +11,11 @@ export const NOT_ADMIN_MESSAGE =
 export const ADMIN_UNKNOWN_MESSAGE =
   "parley could not check whether you are an admin here, so nothing was changed — try again shortly.";
 
+/** Said where the platform tells parley nothing about the author's rights (a Discord message): use the command. */
+export function useTheSettingsCommand(settingsCommand: string): string {
+  return `A message does not tell parley whether you may change its settings: use the ${settingsCommand} command instead. Nothing was changed.`;
+}
+
 /**
  * True when the turn's author may change settings here. A platform that cannot tell is neither a "yes" nor a "no":
  * the change is refused with ADMIN_UNKNOWN_MESSAGE (and logged), so a real admin is not told they are none.
@@ -22,6 +27,7 @@ export async function isAdmin(turn: Turn, adminUsers: readonly string[], logger:
   try {
     return await turn.author.isPlatformAdmin();
   } catch (error) {
+    if (error instanceof ParleyError) throw error;
     logger.warn(
       { user: turn.author.id, err: error },
       "could not ask the platform whether the user is an admin",
