@@ -114,66 +114,73 @@ export async function* answerTurn(turn: Turn, deps: AnswerDependencies): AsyncGe
   let providerFirstTokenMs: number | undefined;
   let streamed = "";
   const modelRemedy = unavailableModelRemedy(turn, deps.config.commandPrefix);
-  for await (const event of completionUntilStopped(deps, request, turn.signal, modelRemedy)) {
-    if (event.type === "model") {
-      yield event;
-      continue;
-    }
-    if (event.type === "text") {
-      providerFirstTokenMs ??= Date.now() - requestStartedMs;
-      streamed += event.delta;
-      yield event;
-      continue;
-    }
-    if (event.type === "stopped") {
-      // What was written stays in the conversation, marked, so a follow-up ("go on") knows where it ended.
-      const saved =
-        streamed.trim() === "" ||
-        (await saveExchange(deps, await historyKeyOf(turn), {
-          user: storedUser,
-          assistant: `${streamed.trimEnd()}\n\n${STOPPED_MARK}`,
-          model: route.model,
-        }));
-      // The provider charges for what it wrote before the stop but reports no usage for it: the limits count an
-      // estimate, so stopping just before the end is no way around them.
-      if (streamed.trim() !== "")
-        await recordUsage(deps, turn, conversationName, estimatedUsage(messages, streamed));
+  try {
+    for await (const event of completionUntilStopped(deps, request, turn.signal, modelRemedy)) {
+      if (event.type === "model") {
+        yield event;
+        continue;
+      }
+      if (event.type === "text") {
+        providerFirstTokenMs ??= Date.now() - requestStartedMs;
+        streamed += event.delta;
+        yield event;
+        continue;
+      }
+      if (event.type === "stopped") {
+        // What was written stays in the conversation, marked, so a follow-up ("go on") knows where it ended.
+        const saved =
+          streamed.trim() === "" ||
+          (await saveExchange(deps, await historyKeyOf(turn), {
+            user: storedUser,
+            assistant: `${streamed.trimEnd()}\n\n${STOPPED_MARK}`,
+            model: route.model,
+          }));
+        // The provider charges for what it wrote before the stop but reports no usage for it: the limits count an
+        // estimate, so stopping just before the end is no way around them.
+        if (streamed.trim() !== "")
+          await recordUsage(deps, turn, conversationName, estimatedUsage(messages, streamed));
+        yield {
+          type: "done",
+          result: {
+            text: streamed,
+            citations: [],
+            ...(streamed.trim() === "" ? {} : { model: route.model }),
+            ...(providerFirstTokenMs === undefined ? {} : { providerFirstTokenMs }),
+            notes: [...route.notes, ...files.notes, STOPPED_NOTE, ...(saved ? [] : [ANSWER_NOT_SAVED_NOTE])],
+            stopped: true,
+          },
+        };
+        return;
+      }
+      // Keep the sources with the answer, so a follow-up can ask about "the second link".
+      const storedAnswer = event.citations.length
+        ? `${event.text}\n\nSources:\n${event.citations.map((source, index) => `${index + 1}. ${source.url}`).join("\n")}`
+        : event.text;
+      // The answer is complete: a store failure must not take it from the user, only be logged and noted.
+      const saved = await saveExchange(deps, await historyKeyOf(turn), {
+        user: storedUser,
+        assistant: storedAnswer,
+        model: route.model,
+      });
+      if (event.usage) await recordUsage(deps, turn, conversationName, event.usage);
       yield {
         type: "done",
         result: {
-          text: streamed,
-          citations: [],
-          ...(streamed.trim() === "" ? {} : { model: route.model }),
-          ...(providerFirstTokenMs === undefined ? {} : { providerFirstTokenMs }),
-          notes: [...route.notes, ...files.notes, STOPPED_NOTE, ...(saved ? [] : [ANSWER_NOT_SAVED_NOTE])],
-          stopped: true,
+          text: event.text,
+          citations: event.citations,
+          model: event.model,
+          usage: event.usage,
+          // A non-streamed answer (search) brings its first text with its last.
+          providerFirstTokenMs: providerFirstTokenMs ?? Date.now() - requestStartedMs,
+          notes: [...route.notes, ...files.notes, ...(saved ? [] : [ANSWER_NOT_SAVED_NOTE])],
         },
       };
-      return;
     }
-    // Keep the sources with the answer, so a follow-up can ask about "the second link".
-    const storedAnswer = event.citations.length
-      ? `${event.text}\n\nSources:\n${event.citations.map((source, index) => `${index + 1}. ${source.url}`).join("\n")}`
-      : event.text;
-    // The answer is complete: a store failure must not take it from the user, only be logged and noted.
-    const saved = await saveExchange(deps, await historyKeyOf(turn), {
-      user: storedUser,
-      assistant: storedAnswer,
-      model: route.model,
-    });
-    if (event.usage) await recordUsage(deps, turn, conversationName, event.usage);
-    yield {
-      type: "done",
-      result: {
-        text: event.text,
-        citations: event.citations,
-        model: event.model,
-        usage: event.usage,
-        // A non-streamed answer (search) brings its first text with its last.
-        providerFirstTokenMs: providerFirstTokenMs ?? Date.now() - requestStartedMs,
-        notes: [...route.notes, ...files.notes, ...(saved ? [] : [ANSWER_NOT_SAVED_NOTE])],
-      },
-    };
+  } catch (error) {
+    // A stream that broke after some text was charged for it, though the provider reported no usage: it counts.
+    if (streamed.trim() !== "")
+      await recordUsage(deps, turn, conversationName, estimatedUsage(messages, streamed));
+    throw error;
   }
 }
 
