@@ -121,6 +121,7 @@ export async function startDiscordAdapter(options: DiscordAdapterOptions): Promi
     clock,
     botUserId: () => client.user?.id,
     resolveChannel: (channelId) => resolveChannel(client, channelId),
+    commandPrefix: config.commandPrefix,
     readAttachment,
     pacer,
     ...(options.typingIntervalMs ? { typingIntervalMs: options.typingIntervalMs } : {}),

@@ -205,10 +205,22 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
           },
         };
       }
+      // As documented: setStatus and setTitle need the thread; suggested prompts may leave it out (a whole DM).
       case "assistant.threads.setStatus":
       case "assistant.threads.setTitle":
-      case "assistant.threads.setSuggestedPrompts":
+        if (typeof params.channel_id !== "string") return { ok: false, error: "channel_not_found" };
+        if (typeof params.thread_ts !== "string") return { ok: false, error: "invalid_thread_ts" };
         return { ok: true };
+      case "assistant.threads.setSuggestedPrompts": {
+        if (typeof params.channel_id !== "string") return { ok: false, error: "channel_not_found" };
+        const prompts = params.prompts;
+        const valid =
+          Array.isArray(prompts) &&
+          prompts.length > 0 &&
+          prompts.length <= 4 &&
+          prompts.every((prompt) => typeof prompt?.title === "string" && typeof prompt?.message === "string");
+        return valid ? { ok: true } : { ok: false, error: "invalid_arguments" };
+      }
       default:
         return { ok: false, error: "unknown_method" };
     }
