@@ -60,6 +60,9 @@ export const SLACK_METHOD_SCOPES: Readonly<Record<string, string | undefined>> =
   "chat.postEphemeral": "chat:write",
   "chat.postMessage": "chat:write",
   "chat.update": "chat:write",
+  // Summarize reads a thread or a channel's recent messages (groups:, im: and mpim:history cover the other kinds).
+  "conversations.history": "channels:history",
+  "conversations.replies": "channels:history",
   "users.info": "users:read",
 };
 
