@@ -44,6 +44,11 @@ export interface CommandSpec {
   modelRole?: ModelRole;
   /** When set, the command's options are its subcommands' (the command alone runs the first). */
   subcommands?: readonly SubcommandSpec[];
+  /**
+   * Only the person who typed it sees the answer (Discord: ephemeral; Slack: through response_url). Every command
+   * that does not ask a model is private: its answer is bookkeeping for one person, not part of the conversation.
+   */
+  answersPrivately?: boolean;
 }
 
 /** Reasoning effort values the reasoning models accept. */
@@ -117,6 +122,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: "model",
     description: "Show or set this channel's chat model",
+    answersPrivately: true,
     usageHint: "[model name]",
     options: [
       {
@@ -131,24 +137,28 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: "reset",
     description: "Forget this conversation and start fresh",
+    answersPrivately: true,
     usageHint: "",
     options: [],
   },
   {
     name: "usage",
     description: "Tokens and cost for you, this channel and this workspace",
+    answersPrivately: true,
     usageHint: "",
     options: [],
   },
   {
     name: "help",
     description: "What parley can do",
+    answersPrivately: true,
     usageHint: "",
     options: [],
   },
   {
     name: "settings",
     description: "This channel's prompt, models and limits; admins change them",
+    answersPrivately: true,
     usageHint: "[show | prompt | model | limit | forget] …",
     options: [],
     subcommands: [

@@ -200,7 +200,8 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
       token: vars.DISCORD_TOKEN,
       apiUrl: vars.DISCORD_API_URL.replace(/\/+$/, ""),
       guildId: vars.DISCORD_GUILD_ID,
-      registerCommandsOnStart: vars.REGISTER_COMMANDS === "1" || vars.REGISTER_COMMANDS === "true",
+      // On unless turned off: a newcomer who never ran `npm run register` still sees the commands.
+      registerCommandsOnStart: vars.REGISTER_COMMANDS !== "0" && vars.REGISTER_COMMANDS !== "false",
       shards: vars.DISCORD_SHARDS,
     },
     slack: {

@@ -21,6 +21,8 @@ export type ParleyErrorCode =
   | "access_denied"
   /** A settings change by someone who is not an admin. */
   | "not_admin"
+  /** The platform would not answer a question parley needed answered (whether someone is an admin). */
+  | "platform_unavailable"
   /** parley shut down (a deploy, a restart) while the answer was being written. */
   | "interrupted"
   | "config"

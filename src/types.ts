@@ -59,6 +59,11 @@ export interface Turn {
   kind: TurnKind;
   /** The main text: the prompt, query, or the command's free argument. */
   text: string;
+  /**
+   * What the model should know beside the prompt (what the user is viewing in Slack): added to the question a model
+   * answers, never to a command's arguments.
+   */
+  contextNote?: string;
   /** The subcommand of a command that has them (`/settings prompt …` → "prompt"). */
   subcommand?: string;
   /** Named command options (`model`, `effort`, `name`), as typed by the user. */

@@ -8,9 +8,11 @@ import {
   ApplicationIntegrationType,
   InteractionContextType,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
+  type RESTPostAPIContextMenuApplicationCommandsJSONBody,
 } from "discord.js";
 import { prefixedName } from "../../src/command-names.ts";
 import { COMMANDS, type CommandOption, type CommandSpec } from "../../src/commands.ts";
+import { MESSAGE_ACTIONS } from "../../src/message-actions.ts";
 
 /** Discord shows at most 25 autocomplete choices. */
 export const MAX_AUTOCOMPLETE_CHOICES = 25;
@@ -18,21 +20,55 @@ export const MAX_AUTOCOMPLETE_CHOICES = 25;
 /** Discord's longest choice name and value, in characters. */
 const MAX_CHOICE_LENGTH = 100;
 
-/** One slash command in the JSON Discord's bulk-overwrite endpoint takes. */
-export type DiscordCommandJson = RESTPostAPIChatInputApplicationCommandsJSONBody;
+/** One command (slash or message) in the JSON Discord's bulk-overwrite endpoint takes. */
+export type DiscordCommandJson =
+  | RESTPostAPIChatInputApplicationCommandsJSONBody
+  | RESTPostAPIContextMenuApplicationCommandsJSONBody;
 
-/** Every registry command as Discord slash command JSON, named with COMMAND_PREFIX in front, usable in guilds and
- *  in DMs with the bot. */
+/** Where parley can be installed: to a server, and to a user's account (then it follows them into any DM). */
+export const INSTALL_TYPES = [
+  ApplicationIntegrationType.GuildInstall,
+  ApplicationIntegrationType.UserInstall,
+];
+
+/** Where the commands can be used: servers, DMs with the bot, and other DMs and group DMs (user installs). */
+export const COMMAND_CONTEXTS = [
+  InteractionContextType.Guild,
+  InteractionContextType.BotDM,
+  InteractionContextType.PrivateChannel,
+];
+
+/** Every registry command as Discord slash command JSON, named with COMMAND_PREFIX in front, usable wherever parley
+ *  is installed. */
 export function discordCommands(
   commandPrefix: string,
   commands: readonly CommandSpec[] = COMMANDS,
 ): DiscordCommandJson[] {
+  return [...slashCommands(commandPrefix, commands), ...messageCommands()];
+}
+
+/** The message actions as message commands: a message's Apps menu, by title (no prefix: titles need none). */
+export function messageCommands(): RESTPostAPIContextMenuApplicationCommandsJSONBody[] {
+  return MESSAGE_ACTIONS.map((action) => ({
+    type: ApplicationCommandType.Message,
+    name: action.title,
+    description: "",
+    integration_types: INSTALL_TYPES,
+    contexts: COMMAND_CONTEXTS,
+  }));
+}
+
+/** The registry's commands as slash commands. */
+export function slashCommands(
+  commandPrefix: string,
+  commands: readonly CommandSpec[] = COMMANDS,
+): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
   return commands.map((command) => ({
     type: ApplicationCommandType.ChatInput,
     name: prefixedName(command.name, commandPrefix),
     description: command.description,
-    integration_types: [ApplicationIntegrationType.GuildInstall],
-    contexts: [InteractionContextType.Guild, InteractionContextType.BotDM],
+    integration_types: INSTALL_TYPES,
+    contexts: COMMAND_CONTEXTS,
     // No default_member_permissions: /settings stays visible to ADMIN_USERS and to people who only look.
     options: command.subcommands
       ? command.subcommands.map(

@@ -11,7 +11,7 @@ import {
   SnowflakeUtil,
 } from "discord.js";
 import { commandForName } from "../../src/command-names.ts";
-import { findSubcommand } from "../../src/commands.ts";
+import { findCommand, findSubcommand } from "../../src/commands.ts";
 import type { ReplyControls } from "../../src/controls/reply-controls.ts";
 import type { Logger } from "../../src/logger.ts";
 import { claimEvent } from "../../src/ops/claim-event.ts";
@@ -36,9 +36,6 @@ import type { CommandInteractionPayload, ComponentInteractionPayload } from "./p
  */
 export const INTERACTION_TOKEN_LIFETIME_MS = 15 * 60_000 - 30_000;
 
-/** Commands whose answers only the user who asked sees. */
-const PRIVATE_COMMANDS: ReadonlySet<string> = new Set(["help", "usage", "settings"]);
-
 /** What the interaction handler needs. */
 export interface InteractionHandlerOptions {
   rest: REST;
@@ -55,6 +52,8 @@ export interface InteractionHandlerOptions {
   commandPrefix: string;
   /** Where button presses go; without it answers carry no buttons. */
   controls?: ReplyControls;
+  /** Answers message commands (Explain, Summarize, Translate to English). */
+  answerMessageAction?: (interaction: CommandInteractionPayload) => Promise<void>;
 }
 
 /** Handles one INTERACTION_CREATE payload; rejects only on unexpected failures (the caller logs them). */
@@ -127,7 +126,7 @@ export function createInteractionHandler(
       return;
     }
     // Outside the allow-lists the engine only refuses: privately, so the channel sees nothing.
-    const ephemeral = PRIVATE_COMMANDS.has(turn.kind) || !engine.access(turn).allowed;
+    const ephemeral = findCommand(turn.kind)?.answersPrivately === true || !engine.access(turn).allowed;
     await deferAndAnswer(interaction, turn, ephemeral);
   };
 
@@ -197,6 +196,10 @@ export function createInteractionHandler(
       interaction.type === InteractionType.ApplicationCommand &&
       (interaction.data.type ?? ApplicationCommandType.ChatInput) === ApplicationCommandType.ChatInput;
     if (isSlashCommand) await answerCommand(interaction);
+    const isMessageCommand =
+      interaction.type === InteractionType.ApplicationCommand &&
+      interaction.data.type === ApplicationCommandType.Message;
+    if (isMessageCommand) await options.answerMessageAction?.(interaction);
   };
 }
 

@@ -1,9 +1,12 @@
 // Answers messages: mentions open a thread, threads with a conversation continue, DMs always answer.
 import { type REST, Routes } from "discord.js";
+import { slashCommand } from "../../src/command-names.ts";
 import type { ReplyControls } from "../../src/controls/reply-controls.ts";
+import { badInput } from "../../src/errors.ts";
 import type { Logger } from "../../src/logger.ts";
 import { claimToAnswer } from "../../src/ops/claim-event.ts";
 import type { TurnLifecycle } from "../../src/ops/turn-lifecycle.ts";
+import { useTheSettingsCommand } from "../../src/policy/admins.ts";
 import type { EditPacer } from "../../src/render/edit-pacer.ts";
 import type { RenderOutcome } from "../../src/render/render-reply.ts";
 import { renderReply } from "../../src/render/render-reply.ts";
@@ -33,6 +36,8 @@ export interface MessageHandlerOptions {
   pacer?: EditPacer;
   /** Set, answers carry their controls (Stop, 👍/👎, Retry) as buttons. */
   controls?: ReplyControls;
+  /** COMMAND_PREFIX, for sentences that name a command. */
+  commandPrefix?: string;
 }
 
 /** Handles one MESSAGE_CREATE payload; rejects only on unexpected failures (the caller logs them). */
@@ -112,6 +117,15 @@ export function createMessageHandler(
     });
     const turn: Turn = {
       ...plan.turn,
+      // A message carries no permissions: Manage Server is known only to the /settings command itself.
+      ...(message.guild_id
+        ? {
+            author: {
+              ...plan.turn.author,
+              isPlatformAdmin: settingsNeedTheCommand(options.commandPrefix ?? ""),
+            },
+          }
+        : {}),
       ...(plan.turn.attachments ? { readAttachment: options.readAttachment } : {}),
       ...(plan.action === "open-thread"
         ? {
@@ -137,5 +151,12 @@ export function createMessageHandler(
         ),
       { logger: options.logger },
     );
+  };
+}
+
+/** The answer to "is this author an admin?" for a message: ask with the slash command, which says. */
+function settingsNeedTheCommand(commandPrefix: string): () => Promise<boolean> {
+  return async () => {
+    throw badInput(useTheSettingsCommand(slashCommand("settings", commandPrefix)));
   };
 }

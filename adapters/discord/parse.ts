@@ -167,8 +167,8 @@ export function planMessage(message: MessagePayload, context: MessageContext): M
   if (message.type !== MessageType.Default && message.type !== MessageType.Reply) {
     return { action: "ignore", reason: "system message" };
   }
-  const text = messageText(message, context.botUserId);
-  const attachments = message.attachments.map(toAttachment);
+  const text = spokenText(message, context.botUserId);
+  const attachments = spokenAttachments(message);
   if (text === "" && attachments.length === 0) return { action: "ignore", reason: "empty message" };
 
   const turnFor = (kind: Turn["kind"], key: ConversationKey): Turn => ({
@@ -215,13 +215,37 @@ export function planMessage(message: MessagePayload, context: MessageContext): M
   return { action: "ignore", reason: "not addressed to the bot" };
 }
 
+/** A message's text, a forwarded message's included: a forward's own fields are empty, what it carries counts. */
+export function spokenText(message: MessagePayload, botUserId: string): string {
+  const forwarded = (message.message_snapshots ?? []).map((snapshot) => snapshot.message);
+  return [
+    messageText(message, botUserId),
+    ...forwarded.map((snapshot) =>
+      messageText({ content: snapshot.content ?? "", mentions: snapshot.mentions ?? [] }, botUserId),
+    ),
+  ]
+    .filter((part) => part !== "")
+    .join("\n\n");
+}
+
+/** A message's files, a forwarded message's included. */
+export function spokenAttachments(message: MessagePayload): Attachment[] {
+  const forwarded = (message.message_snapshots ?? []).flatMap(
+    (snapshot) => snapshot.message.attachments ?? [],
+  );
+  return [...(message.attachments ?? []), ...forwarded].map(toAttachment);
+}
+
 /** True when the message mentions this user by name (not through @everyone or a role). */
 function mentionsUser(message: MessagePayload, userId: string): boolean {
   return message.mentions.some((user) => user.id === userId) || message.content.includes(`<@${userId}>`);
 }
 
 /** The message's text without the bot's own mention; other user mentions become readable @names. */
-export function messageText(message: MessagePayload, botUserId: string): string {
+export function messageText(
+  message: Pick<MessagePayload, "content" | "mentions">,
+  botUserId: string,
+): string {
   return message.content
     .replace(/<@!?(\d+)>/g, (whole, id: string) => {
       if (id === botUserId) return "";

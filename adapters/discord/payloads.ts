@@ -38,7 +38,14 @@ export interface CommandInteractionPayload {
   channel?: { id: string; type: number; parent_id?: string | null };
   member?: MemberPayload;
   user?: UserPayload;
-  data: { name: string; type?: number; options?: CommandOptionPayload[] };
+  data: {
+    name: string;
+    type?: number;
+    options?: CommandOptionPayload[];
+    /** A message command's target, which Discord resolves into `resolved.messages` (no Message Content needed). */
+    target_id?: string;
+    resolved?: { messages?: Record<string, MessagePayload> };
+  };
 }
 
 /** An INTERACTION_CREATE payload for a press on a button of one of parley's messages (MESSAGE_COMPONENT). */
@@ -75,8 +82,17 @@ export interface MessagePayload {
   webhook_id?: string;
   mentions: (UserPayload & { member?: MemberPayload })[];
   attachments: AttachmentPayload[];
-  message_reference?: { message_id?: string; channel_id?: string };
+  message_reference?: { type?: number; message_id?: string; channel_id?: string };
   referenced_message?: { author: { id: string } } | null;
+  /** A forwarded message: its content and files, which Discord leaves out of the forward's own fields. */
+  message_snapshots?: { message: ForwardedMessagePayload }[];
+}
+
+/** The part of a forwarded message that a forward carries. */
+export interface ForwardedMessagePayload {
+  content?: string;
+  attachments?: AttachmentPayload[];
+  mentions?: UserPayload[];
 }
 
 /** What the adapter knows about the channel a message arrived in (from discord.js's cache). */

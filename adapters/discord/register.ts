@@ -19,7 +19,10 @@ async function main(): Promise<void> {
       ...(config.discord.guildId ? { guildId: config.discord.guildId } : {}),
       commandPrefix: config.commandPrefix,
     });
-    const names = published.names.map((name) => `/${name}`).join(", ");
+    // Slash commands by their /name; message commands (a message's Apps menu) by their title.
+    const names = published.names
+      .map((name) => (/^[\p{Ll}\p{N}_-]+$/u.test(name) ? `/${name}` : `"${name}"`))
+      .join(", ");
     const where = published.guildId
       ? `guild ${published.guildId} (they appear at once)`
       : "every guild and DMs, globally (Discord may take a few minutes to show them)";

@@ -15,6 +15,7 @@ import { connectDiscordClient } from "./connect.ts";
 import { createInteractionHandler, INTERACTION_TOKEN_LIFETIME_MS } from "./interactions.ts";
 import { inviteUrl } from "./invite-url.ts";
 import { errorForLog, withoutTokens } from "./log-error.ts";
+import { createMessageActionHandler } from "./message-actions.ts";
 import { createMessageHandler } from "./messages.ts";
 import type {
   ChannelFacts,
@@ -25,6 +26,7 @@ import type {
 import { publishCommands } from "./publish-commands.ts";
 import { shardOptions } from "./shard-options.ts";
 import { commandRegistrationFailure } from "./startup-failures.ts";
+import { syncCommands } from "./sync-commands.ts";
 
 /** What the Discord adapter needs; everything after `reporter` is for tests. */
 export interface DiscordAdapterOptions {
@@ -61,7 +63,8 @@ export interface DiscordAdapter {
   stop(): Promise<void>;
 }
 
-/** Logs in with DISCORD_TOKEN and answers until stopped; registers commands first when configured to. */
+/** Logs in with DISCORD_TOKEN and answers until stopped; brings Discord's commands up to date first unless
+ *  REGISTER_COMMANDS=0. */
 export async function startDiscordAdapter(options: DiscordAdapterOptions): Promise<DiscordAdapter> {
   const { config, engine } = options;
   const logger = options.logger.child({ adapter: "discord" });
@@ -96,16 +99,32 @@ export async function startDiscordAdapter(options: DiscordAdapterOptions): Promi
   };
 
   const pacer = createEditPacer(options.editBudget ?? DISCORD_CHANNEL_BUDGET, clock);
+  const readAttachment = createAttachmentReader({
+    apiUrl: config.discord.apiUrl,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+  const tokenLifetimeMs = options.interactionTokenLifetimeMs ?? INTERACTION_TOKEN_LIFETIME_MS;
+  const answerMessageAction = createMessageActionHandler({
+    rest: client.rest,
+    engine,
+    lifecycle,
+    logger,
+    clock,
+    tokenLifetimeMs,
+    pacer,
+    readAttachment,
+  });
   const handleInteraction = createInteractionHandler({
     rest: client.rest,
     engine,
     lifecycle,
     logger,
     clock,
-    tokenLifetimeMs: options.interactionTokenLifetimeMs ?? INTERACTION_TOKEN_LIFETIME_MS,
+    tokenLifetimeMs,
     pacer,
     commandPrefix: config.commandPrefix,
     ...(controls ? { controls } : {}),
+    answerMessageAction,
   });
   const handleMessage = createMessageHandler({
     rest: client.rest,
@@ -115,10 +134,8 @@ export async function startDiscordAdapter(options: DiscordAdapterOptions): Promi
     clock,
     botUserId: () => client.user?.id,
     resolveChannel: (channelId) => resolveChannel(client, channelId),
-    readAttachment: createAttachmentReader({
-      apiUrl: config.discord.apiUrl,
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-    }),
+    commandPrefix: config.commandPrefix,
+    readAttachment,
     pacer,
     ...(controls ? { controls } : {}),
     ...(options.typingIntervalMs ? { typingIntervalMs: options.typingIntervalMs } : {}),
@@ -170,13 +187,13 @@ export async function startDiscordAdapter(options: DiscordAdapterOptions): Promi
   });
   try {
     if (config.discord.registerCommandsOnStart) {
-      const published = await publishCommands({
+      const synced = await syncCommands({
         rest: client.rest,
         applicationId: client.application?.id,
         commandPrefix: config.commandPrefix,
         ...(config.discord.guildId ? { guildId: config.discord.guildId } : {}),
       });
-      logger.info({ ...published }, "discord commands registered");
+      logger.info({ ...synced }, synced.written ? "discord commands updated" : "discord commands up to date");
     }
   } catch (error) {
     await client.destroy();

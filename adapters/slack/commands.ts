@@ -13,9 +13,9 @@ import { commandHeader, commandTurn, slackKey } from "./turns.ts";
 export const CANNOT_POST_HERE_TEXT =
   "I can't post in this conversation. Invite me to the channel (`/invite @parley`) or send me a direct message.";
 
-/** True for a command that calls a model and has its main text (an empty prompt is answered privately). */
+/** True for a command the registry does not make private, with its text (an empty prompt is answered privately). */
 function answersInChannel(command: SlackCommand): boolean {
-  return command.spec.modelRole !== undefined && command.text !== "";
+  return command.spec.answersPrivately !== true && command.text !== "";
 }
 
 /** Registers one listener per command of the registry, named with COMMAND_PREFIX in front (`/ai-ask`). */

@@ -1,9 +1,10 @@
-// The Slack app manifest, derived from the command registry: scopes, events, slash commands, assistant settings.
+// The Slack app manifest, derived from the command registry: scopes, events, slash commands, the agent view.
 import { slashCommand } from "../../src/command-names.ts";
 import { COMMANDS, type CommandSpec } from "../../src/commands.ts";
 import { withoutCredentials } from "../../src/config.ts";
 import { ParleyError } from "../../src/errors.ts";
-import { SUGGESTED_PROMPTS } from "./suggested-prompts.ts";
+import { MESSAGE_ACTIONS } from "../../src/message-actions.ts";
+import { messageActionCallbackId } from "./shortcut-ids.ts";
 
 /** Where Slack delivers events, commands and interactivity in HTTP mode. */
 export const SLACK_EVENTS_PATH = "/slack/events";
@@ -14,7 +15,7 @@ export const SLACK_APP_NAME = "parley";
 /** Bot scopes, each for something the adapter does. */
 export const SLACK_BOT_SCOPES = [
   "app_mentions:read", // app_mention events
-  "assistant:write", // assistant threads: status, title, suggested prompts
+  "assistant:write", // DM threads: status, title, suggested prompts
   "channels:history", // follow-ups in public channel threads
   "chat:write", // answers
   "chat:write.public", // command answers in public channels parley was not invited to
@@ -26,17 +27,49 @@ export const SLACK_BOT_SCOPES = [
   "users:read", // authors' display names
 ] as const;
 
-/** Events the bot subscribes to. */
+/**
+ * Events the bot subscribes to: the agent messaging experience (`agent_view`) tells parley when a user opens its
+ * DM (app_home_opened) and what they are looking at (app_context_changed).
+ */
 export const SLACK_BOT_EVENTS = [
   "agent_session_stopped",
+  "app_context_changed",
+  "app_home_opened",
   "app_mention",
-  "assistant_thread_context_changed",
-  "assistant_thread_started",
   "message.channels",
   "message.groups",
   "message.im",
   "message.mpim",
 ] as const;
+
+/**
+ * Events of the older assistant messaging experience (`assistant_view`): still handled, so an app created from an
+ * earlier manifest keeps working, but no longer subscribed to by the generated manifest.
+ */
+export const SLACK_ASSISTANT_VIEW_EVENTS = [
+  "assistant_thread_context_changed",
+  "assistant_thread_started",
+] as const;
+
+/** The scope each Web API method parley calls needs (undefined: none), so the manifest asks for all of them. */
+export const SLACK_METHOD_SCOPES: Readonly<Record<string, string | undefined>> = {
+  "assistant.threads.setStatus": "assistant:write",
+  "assistant.threads.setSuggestedPrompts": "assistant:write",
+  "assistant.threads.setTitle": "assistant:write",
+  "auth.test": undefined,
+  "chat.delete": "chat:write",
+  "chat.postEphemeral": "chat:write",
+  "chat.postMessage": "chat:write",
+  "chat.update": "chat:write",
+  // Summarize reads a thread or a channel's recent messages (groups:, im: and mpim:history cover the other kinds).
+  "conversations.history": "channels:history",
+  "conversations.replies": "channels:history",
+  "users.info": "users:read",
+};
+
+/** What the agent messaging experience shows about parley in its DM. */
+export const SLACK_AGENT_DESCRIPTION =
+  "Ask parley anything in a direct message: each question gets its own thread, answered with the AI/ML API's models.";
 
 /** One slash command as the manifest declares it. */
 interface ManifestSlashCommand {
@@ -87,14 +120,17 @@ export function buildSlackManifest(options: SlackManifestOptions = {}) {
         messages_tab_read_only_enabled: false,
       },
       bot_user: { display_name: SLACK_APP_NAME, always_online: true },
-      assistant_view: {
-        assistant_description: "Ask parley anything; it answers with the AI/ML API's models.",
-        suggested_prompts: SUGGESTED_PROMPTS.map((prompt) => ({
-          title: prompt.title,
-          message: prompt.message,
-        })),
-      },
+      // The agent messaging experience; Slack offers new apps nothing else. Suggested prompts are set per DM when
+      // it is opened (app_home_opened), not here.
+      agent_view: { agent_description: SLACK_AGENT_DESCRIPTION },
       slash_commands: slashCommands,
+      // The message actions: a message's ⋮ menu (More actions) → Explain, Summarize, Translate to English.
+      shortcuts: MESSAGE_ACTIONS.map((action) => ({
+        name: action.title,
+        type: "message",
+        callback_id: messageActionCallbackId(action),
+        description: action.description,
+      })),
     },
     oauth_config: { scopes: { bot: [...SLACK_BOT_SCOPES] } },
     settings: {

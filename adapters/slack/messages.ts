@@ -3,10 +3,12 @@ import type { App } from "@slack/bolt";
 import type { Logger } from "../../src/logger.ts";
 import { claimToAnswer } from "../../src/ops/claim-event.ts";
 import type { Engine } from "../../src/types.ts";
+import { answerInDirectThread, directThreadControls } from "./direct-thread.ts";
 import type { SlackHandlerDependencies } from "./handler-dependencies.ts";
 import { parseMessageEnvelope, routeMessage, type SlackMessage } from "./parse-event.ts";
 import { createSlackSurface, postPlaceholder } from "./surface.ts";
 import { messageTurn } from "./turns.ts";
+import type { ViewingContexts } from "./viewing-context.ts";
 
 /**
  * Claims a message for this process: its event id (Slack retries a delivery with the same id) and the message
@@ -19,7 +21,11 @@ export async function claimMessage(engine: Engine, message: SlackMessage, logger
 }
 
 /** Registers the app_mention and message listeners. */
-export function registerMessageListeners(app: App, deps: SlackHandlerDependencies): void {
+export function registerMessageListeners(
+  app: App,
+  deps: SlackHandlerDependencies,
+  viewing: ViewingContexts,
+): void {
   const { engine, answerer, logger } = deps;
 
   const onMessage = async (args: {
@@ -32,6 +38,18 @@ export function registerMessageListeners(app: App, deps: SlackHandlerDependencie
     if (message === undefined) return;
     const route = routeMessage(message, botUserId);
     if (route.action === "ignore" || !answerer.accepting()) return;
+    if (route.action === "answer-direct") {
+      await answerInDirectThread({
+        deps,
+        client: args.client,
+        message,
+        threadTs: route.replyThreadTs,
+        botUserId,
+        controls: directThreadControls(args.client, message.channel, route.replyThreadTs),
+        viewingNote: viewing.note(message.teamId, message.userId),
+      });
+      return;
+    }
     const turnOf = (displayName: string) =>
       messageTurn({
         message,

@@ -28,6 +28,8 @@ export interface SlackMessage {
 /** What to do with a message. */
 export type MessageRoute =
   | { action: "answer"; key: ConversationKey; replyThreadTs: string | undefined }
+  /** A direct message: answered in its DM thread, with a status and a title. */
+  | { action: "answer-direct"; key: ConversationKey; replyThreadTs: string }
   | { action: "answer-if-known"; key: ConversationKey; replyThreadTs: string }
   | { action: "ignore"; reason: string };
 
@@ -51,6 +53,8 @@ export function parseMessageEnvelope(body: unknown, botUserId?: string): SlackMe
   if (eventType !== "app_mention" && eventType !== "message") return undefined;
   if (!USER_MESSAGE_SUBTYPES.has(stringField(event, "subtype"))) return undefined;
   if (stringField(event, "bot_id") !== undefined || event.hidden === true) return undefined;
+  // Slack re-sends app_mention when the mention is edited, with `edited` set: the question was answered already.
+  if (event.edited !== undefined) return undefined;
   const userId = stringField(event, "user");
   const channel = stringField(event, "channel");
   const ts = stringField(event, "ts");
@@ -91,9 +95,9 @@ export function routeMessage(message: SlackMessage, botUserId?: string): Message
     // DMs arrive as message.im; a mention inside one also arrives as app_mention: answer the message event only.
     if (message.eventType === "app_mention")
       return { action: "ignore", reason: "direct message answered once" };
-    // Top-level DMs are one running conversation; a thread in a DM is its own.
-    const thread = message.threadTs ?? message.channel;
-    return { action: "answer", key: { ...conversation, thread }, replyThreadTs: message.threadTs };
+    // Each top-level DM starts its own thread (as Slack's agent DMs show them); a reply in it continues that one.
+    const thread = message.threadTs ?? message.ts;
+    return { action: "answer-direct", key: { ...conversation, thread }, replyThreadTs: thread };
   }
   if (message.eventType === "app_mention") {
     const thread = message.threadTs ?? message.ts;

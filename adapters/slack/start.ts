@@ -12,6 +12,7 @@ import { createTurnLifecycle, type TurnLifecycle } from "../../src/ops/turn-life
 import { type BudgetRate, createEditPacer } from "../../src/render/edit-pacer.ts";
 import type { Engine } from "../../src/types.ts";
 import { createAdminStatus } from "./admin-status.ts";
+import { registerAgentListeners } from "./agent.ts";
 import { createAnswerer } from "./answer.ts";
 import { createParleyAssistant } from "./assistant.ts";
 import { createBoltLogger } from "./bolt-logger.ts";
@@ -21,10 +22,12 @@ import { createSlackFileReader } from "./files.ts";
 import type { SlackHandlerDependencies } from "./handler-dependencies.ts";
 import { SLACK_EDIT_INTERVAL_MS, SLACK_STOP_GRACE_MS, SLACK_UPDATE_BUDGET } from "./limits.ts";
 import { SLACK_EVENTS_PATH } from "./manifest.ts";
+import { registerMessageActions } from "./message-actions.ts";
 import { registerMessageListeners } from "./messages.ts";
 import { slackStartupFailure, socketModeStalled } from "./startup-failures.ts";
 import { describeSlackError } from "./surface.ts";
 import { createDisplayNames } from "./user-names.ts";
+import { createViewingContexts } from "./viewing-context.ts";
 
 export { SLACK_EVENTS_PATH } from "./manifest.ts";
 
@@ -146,9 +149,13 @@ export async function startSlackAdapter(options: SlackAdapterOptions): Promise<R
     editPacer: createEditPacer(options.editBudget ?? SLACK_UPDATE_BUDGET),
     readAttachment: createSlackFileReader({ botToken, apiUrl, ...fetchOption }),
   };
-  app.assistant(createParleyAssistant(deps));
-  registerMessageListeners(app, deps);
+  // What each user is viewing in Slack, offered with their next DM question.
+  const viewing = createViewingContexts();
+  app.assistant(createParleyAssistant(deps, viewing));
+  registerAgentListeners(app, deps, viewing);
+  registerMessageListeners(app, deps, viewing);
   registerCommandListeners(app, deps, config.commandPrefix);
+  registerMessageActions(app, deps);
   if (controls) {
     registerControlActions(app, deps, controls);
     registerAgentSessionStop(app, controls);

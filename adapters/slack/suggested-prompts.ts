@@ -1,4 +1,4 @@
-// The prompts Slack offers when someone opens a new assistant thread (also listed in the app manifest).
+// The prompts Slack offers when someone opens parley's DM (or, on assistant_view apps, a new assistant thread).
 
 /** Suggested prompts: a short title and the message it sends. */
 export const SUGGESTED_PROMPTS = [
@@ -9,3 +9,6 @@ export const SUGGESTED_PROMPTS = [
   { title: "Improve a text", message: "Make this clearer and shorter: " },
   { title: "Write code", message: "Write a TypeScript function that groups an array by a key." },
 ] as const;
+
+/** The line above the suggested prompts. */
+export const SUGGESTED_PROMPTS_TITLE = "Try one of these:";

@@ -2,15 +2,16 @@
 import type OpenAI from "openai";
 import type { Config } from "../config.ts";
 import type { ConversationStore } from "../context/conversation-store.ts";
-import { trimToWindow } from "../context/trim.ts";
-import { buildChatRequest } from "../llm/build-request.ts";
+import { countMessageTokens } from "../context/count-tokens.ts";
+import { IMAGE_INPUT_TOKENS, trimToWindow } from "../context/trim.ts";
+import { buildChatRequest, type ChatMessage } from "../llm/build-request.ts";
 import { type CompletionEvent, runCompletion } from "../llm/complete.ts";
 import type { Logger } from "../logger.ts";
 import type { ModelCatalog } from "../models/catalog.ts";
 import type { Admission } from "../policy/limits.ts";
 import type { ConversationLease } from "../store/locks.ts";
 import { ANSWER_NOT_SAVED_NOTE, historyUnreadable } from "../store/store-errors.ts";
-import { type ConversationKey, conversationId, type ReplyEvent, type Turn } from "../types.ts";
+import { type ConversationKey, conversationId, type ReplyEvent, type Turn, type Usage } from "../types.ts";
 import { type UsageLedger, usageScopes } from "../usage/usage-ledger.ts";
 import { prepareAttachments } from "./attachments.ts";
 import type { ChannelChoices } from "./channel-settings.ts";
@@ -83,7 +84,8 @@ export async function* answerTurn(turn: Turn, deps: AnswerDependencies): AsyncGe
           ),
   ]);
   const speaker = turn.author.displayName.trim() || "Someone";
-  const userContent = [`${speaker}: ${prompt}`, ...files.textBlocks].join("\n\n");
+  const question = turn.contextNote ? `${prompt}\n\n${turn.contextNote}` : prompt;
+  const userContent = [`${speaker}: ${question}`, ...files.textBlocks].join("\n\n");
   const { messages, droppedMessages } = trimToWindow({
     systemPrompt: channel.prompt ?? deps.config.systemPrompt,
     history: conversation?.messages ?? [],
@@ -112,68 +114,73 @@ export async function* answerTurn(turn: Turn, deps: AnswerDependencies): AsyncGe
   let providerFirstTokenMs: number | undefined;
   let streamed = "";
   const modelRemedy = unavailableModelRemedy(turn, deps.config.commandPrefix);
-  for await (const event of completionUntilStopped(deps, request, turn.signal, modelRemedy)) {
-    if (event.type === "model") {
-      yield event;
-      continue;
-    }
-    if (event.type === "text") {
-      providerFirstTokenMs ??= Date.now() - requestStartedMs;
-      streamed += event.delta;
-      yield event;
-      continue;
-    }
-    if (event.type === "stopped") {
-      // What was written stays in the conversation, marked, so a follow-up ("go on") knows where it ended.
-      const saved =
-        streamed.trim() === "" ||
-        (await saveExchange(deps, await historyKeyOf(turn), {
-          user: storedUser,
-          assistant: `${streamed.trimEnd()}\n\n${STOPPED_MARK}`,
-          model: route.model,
-        }));
+  try {
+    for await (const event of completionUntilStopped(deps, request, turn.signal, modelRemedy)) {
+      if (event.type === "model") {
+        yield event;
+        continue;
+      }
+      if (event.type === "text") {
+        providerFirstTokenMs ??= Date.now() - requestStartedMs;
+        streamed += event.delta;
+        yield event;
+        continue;
+      }
+      if (event.type === "stopped") {
+        // What was written stays in the conversation, marked, so a follow-up ("go on") knows where it ended.
+        const saved =
+          streamed.trim() === "" ||
+          (await saveExchange(deps, await historyKeyOf(turn), {
+            user: storedUser,
+            assistant: `${streamed.trimEnd()}\n\n${STOPPED_MARK}`,
+            model: route.model,
+          }));
+        // The provider charges for what it wrote before the stop but reports no usage for it: the limits count an
+        // estimate, so stopping just before the end is no way around them.
+        if (streamed.trim() !== "")
+          await recordUsage(deps, turn, conversationName, estimatedUsage(messages, streamed));
+        yield {
+          type: "done",
+          result: {
+            text: streamed,
+            citations: [],
+            ...(streamed.trim() === "" ? {} : { model: route.model }),
+            ...(providerFirstTokenMs === undefined ? {} : { providerFirstTokenMs }),
+            notes: [...route.notes, ...files.notes, STOPPED_NOTE, ...(saved ? [] : [ANSWER_NOT_SAVED_NOTE])],
+            stopped: true,
+          },
+        };
+        return;
+      }
+      // Keep the sources with the answer, so a follow-up can ask about "the second link".
+      const storedAnswer = event.citations.length
+        ? `${event.text}\n\nSources:\n${event.citations.map((source, index) => `${index + 1}. ${source.url}`).join("\n")}`
+        : event.text;
+      // The answer is complete: a store failure must not take it from the user, only be logged and noted.
+      const saved = await saveExchange(deps, await historyKeyOf(turn), {
+        user: storedUser,
+        assistant: storedAnswer,
+        model: route.model,
+      });
+      if (event.usage) await recordUsage(deps, turn, conversationName, event.usage);
       yield {
         type: "done",
         result: {
-          text: streamed,
-          citations: [],
-          ...(streamed.trim() === "" ? {} : { model: route.model }),
-          ...(providerFirstTokenMs === undefined ? {} : { providerFirstTokenMs }),
-          notes: [...route.notes, ...files.notes, STOPPED_NOTE, ...(saved ? [] : [ANSWER_NOT_SAVED_NOTE])],
-          stopped: true,
+          text: event.text,
+          citations: event.citations,
+          model: event.model,
+          usage: event.usage,
+          // A non-streamed answer (search) brings its first text with its last.
+          providerFirstTokenMs: providerFirstTokenMs ?? Date.now() - requestStartedMs,
+          notes: [...route.notes, ...files.notes, ...(saved ? [] : [ANSWER_NOT_SAVED_NOTE])],
         },
       };
-      return;
     }
-    // Keep the sources with the answer, so a follow-up can ask about "the second link".
-    const storedAnswer = event.citations.length
-      ? `${event.text}\n\nSources:\n${event.citations.map((source, index) => `${index + 1}. ${source.url}`).join("\n")}`
-      : event.text;
-    // The answer is complete: a store failure must not take it from the user, only be logged and noted.
-    const saved = await saveExchange(deps, await historyKeyOf(turn), {
-      user: storedUser,
-      assistant: storedAnswer,
-      model: route.model,
-    });
-    if (event.usage) {
-      await deps.usage
-        .record(usageScopes(turn.key, turn.author.id), event.usage)
-        .catch((error: unknown) =>
-          deps.logger.error({ conversation: conversationName, err: error }, "could not record usage"),
-        );
-    }
-    yield {
-      type: "done",
-      result: {
-        text: event.text,
-        citations: event.citations,
-        model: event.model,
-        usage: event.usage,
-        // A non-streamed answer (search) brings its first text with its last.
-        providerFirstTokenMs: providerFirstTokenMs ?? Date.now() - requestStartedMs,
-        notes: [...route.notes, ...files.notes, ...(saved ? [] : [ANSWER_NOT_SAVED_NOTE])],
-      },
-    };
+  } catch (error) {
+    // A stream that broke after some text was charged for it, though the provider reported no usage: it counts.
+    if (streamed.trim() !== "")
+      await recordUsage(deps, turn, conversationName, estimatedUsage(messages, streamed));
+    throw error;
   }
 }
 
@@ -207,6 +214,23 @@ async function* completionUntilStopped(
     if (signal?.aborted) throw signal.reason;
     throw error;
   }
+}
+
+/** Adds an exchange's usage to its counters; a store failure is logged, never taken from the user's answer. */
+async function recordUsage(deps: AnswerDependencies, turn: Turn, conversation: string, usage: Usage) {
+  await deps.usage
+    .record(usageScopes(turn.key, turn.author.id), usage)
+    .catch((error: unknown) => deps.logger.error({ conversation, err: error }, "could not record usage"));
+}
+
+/** The tokens of a request and of the text written for it, counted as the provider would (no cost is known). */
+function estimatedUsage(messages: readonly ChatMessage[], written: string): Usage {
+  const promptTokens = messages.reduce(
+    (sum, message) =>
+      sum + countMessageTokens(message.content) + (message.imageUrls?.length ?? 0) * IMAGE_INPUT_TOKENS,
+    0,
+  );
+  return { promptTokens, completionTokens: countMessageTokens(written) };
 }
 
 /** The conversation the turn's exchange belongs to: `historyKey` once the adapter knows it, else the turn's key. */

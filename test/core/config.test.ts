@@ -137,7 +137,7 @@ describe("loadConfig", () => {
     ]);
     const config = loadConfig({ ...example, AIML_API_KEY: "k" });
     expect(config.discord.token).toBeUndefined();
-    expect(config.discord.registerCommandsOnStart).toBe(false);
+    expect(config.discord.registerCommandsOnStart).toBe(true);
     expect(config.allowedModels).toHaveLength(4);
   });
 });

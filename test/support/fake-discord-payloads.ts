@@ -42,7 +42,7 @@ export interface FakeChannel {
 }
 
 /** Channel types used by the fake (Discord's numbers). */
-export const CHANNEL_TYPES = { text: 0, dm: 1, publicThread: 11, forum: 15 } as const;
+export const CHANNEL_TYPES = { text: 0, dm: 1, groupDm: 3, publicThread: 11, forum: 15 } as const;
 
 /** READY's `d`: the bot user, its one guild (still unavailable until GUILD_CREATE) and where to resume. */
 export function readyPayload(bot: FakeUser, guildId: string, resumeUrl: string): Record<string, unknown> {
@@ -79,7 +79,7 @@ export function channelPayload(channel: FakeChannel, ownerId?: string): Record<s
       },
     });
   }
-  if (channel.type === CHANNEL_TYPES.dm) base.recipients = [];
+  if (channel.type === CHANNEL_TYPES.dm || channel.type === CHANNEL_TYPES.groupDm) base.recipients = [];
   return base;
 }
 
@@ -166,7 +166,15 @@ export interface UserMessageInput {
   /** Author of the message replied to (for `referenced_message`). */
   replyToAuthor?: FakeUser;
   attachments: { id: string; filename: string; url: string; content_type: string; size: number }[];
+  /** A forward: the message's own content is empty and the forwarded one travels in `message_snapshots`. */
+  forwarded?: {
+    content: string;
+    attachments: { id: string; filename: string; url: string; content_type: string; size: number }[];
+  };
 }
+
+/** Discord's message flag for a message that carries a forwarded one (HAS_SNAPSHOT). */
+const HAS_SNAPSHOT_FLAG = 1 << 14;
 
 /** MESSAGE_CREATE's message for a user's message. */
 export function userMessagePayload(id: string, input: UserMessageInput): Record<string, unknown> {
@@ -192,6 +200,28 @@ export function userMessagePayload(id: string, input: UserMessageInput): Record<
   if (guildId) {
     payload.guild_id = guildId;
     payload.member = memberPayload(input.nick ?? null, input.roles);
+  }
+  if (input.forwarded) {
+    // Discord forwards without text of the forwarder's own: a comment goes in a message of its own.
+    payload.content = "";
+    payload.flags = HAS_SNAPSHOT_FLAG;
+    payload.message_reference = { type: 1, message_id: snowflake(), channel_id: snowflake() };
+    payload.message_snapshots = [
+      {
+        message: {
+          type: 0,
+          content: input.forwarded.content,
+          embeds: [],
+          attachments: input.forwarded.attachments,
+          timestamp: new Date().toISOString(),
+          edited_timestamp: null,
+          flags: 0,
+          mentions: [],
+          mention_roles: [],
+          components: [],
+        },
+      },
+    ];
   }
   if (input.replyTo) {
     payload.message_reference = {
@@ -255,6 +285,8 @@ export interface InteractionInput {
   permissions?: string;
   /** The member's role ids. */
   roles?: string[];
+  /** A message command's target message (Discord resolves it into the interaction). */
+  messageTarget?: Record<string, unknown>;
 }
 
 /** An ordinary member's permissions in a channel: everything a member usually has, Manage Server not included. */
@@ -294,22 +326,31 @@ export function interactionPayload(input: InteractionInput): Record<string, unkn
     app_permissions: "2248473465835073",
     locale: "en-US",
     entitlements: [],
+    // A group DM is reached only through an install to the user's account (PRIVATE_CHANNEL), never the bot's DM.
     authorizing_integration_owners: guildId ? { "0": guildId } : { "1": input.user.id },
-    context: guildId ? 0 : 1,
+    context: guildId ? 0 : input.channel.type === CHANNEL_TYPES.groupDm ? 2 : 1,
     attachment_size_limit: 10_485_760,
-    data: {
-      id: `${input.command}-command-id`,
-      name: input.command,
-      type: 1,
-      options: nestedInSubcommand(
-        input.subcommand,
-        input.options.map((option) => ({
-          name: option.name,
-          type: option.type ?? 3,
-          value: option.value,
-          ...(option.focused ? { focused: true } : {}),
-        })),
-      ),
-    },
+    data: input.messageTarget
+      ? {
+          id: `${input.command}-command-id`,
+          name: input.command,
+          type: 3,
+          target_id: input.messageTarget.id,
+          resolved: { messages: { [String(input.messageTarget.id)]: input.messageTarget } },
+        }
+      : {
+          id: `${input.command}-command-id`,
+          name: input.command,
+          type: 1,
+          options: nestedInSubcommand(
+            input.subcommand,
+            input.options.map((option) => ({
+              name: option.name,
+              type: option.type ?? 3,
+              value: option.value,
+              ...(option.focused ? { focused: true } : {}),
+            })),
+          ),
+        },
   };
 }

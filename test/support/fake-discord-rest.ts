@@ -113,6 +113,8 @@ export function answerRest(
         : failure(world, 404, 10003, "Unknown Channel", `typing in unknown channel ${parameters.channel_id}`);
     case "POST /channels/{channel_id}/messages/{message_id}/threads":
       return openThread(world, parameters, body);
+    case "GET /channels/{channel_id}/messages":
+      return channelHistory(world, parameters.channel_id ?? "", query);
     case "GET /channels/{channel_id}": {
       const channel = world.channels.get(parameters.channel_id ?? "");
       return channel
@@ -183,13 +185,9 @@ function registerCommands(
     ...(parameters.guild_id ? { guildId: parameters.guild_id } : {}),
     commands,
   });
-  const saved = commands.map((command: Record<string, unknown>) => ({
-    ...command,
-    id: snowflake(),
-    application_id: world.applicationId,
-    version: snowflake(),
-    ...(parameters.guild_id ? { guild_id: parameters.guild_id } : {}),
-  }));
+  const saved = commands.map((command: Record<string, unknown>) =>
+    storedCommand(world.applicationId, command, parameters.guild_id),
+  );
   world.applicationCommands.set(parameters.guild_id ?? GLOBAL_COMMANDS, saved);
   return { status: 200, body: saved };
 }
@@ -229,4 +227,58 @@ function openThread(
   const payload = channelPayload(thread, world.bot.id);
   world.gateway.dispatch("THREAD_CREATE", { ...payload, newly_created: true });
   return { status: 201, body: payload };
+}
+
+/**
+ * A command as Discord stores and returns it: with its ids, the defaults it fills in (type, permissions, nsfw,
+ * install types, contexts) and options without `required: false`, which Discord leaves out.
+ */
+export function storedCommand(
+  applicationId: string,
+  command: Record<string, unknown>,
+  guildId?: string,
+): Record<string, unknown> {
+  const withoutFalseRequired = (options: unknown): unknown =>
+    Array.isArray(options)
+      ? options.map((option: Record<string, unknown>) => {
+          const { required, options: nested, ...rest } = option;
+          return {
+            ...rest,
+            ...(required === true ? { required } : {}),
+            ...(nested === undefined ? {} : { options: withoutFalseRequired(nested) }),
+          };
+        })
+      : options;
+  return {
+    type: 1,
+    default_member_permissions: null,
+    nsfw: false,
+    integration_types: [0],
+    contexts: null,
+    description_localizations: null,
+    ...command,
+    ...(command.options === undefined ? {} : { options: withoutFalseRequired(command.options) }),
+    id: snowflake(),
+    application_id: applicationId,
+    version: snowflake(),
+    ...(guildId ? { guild_id: guildId } : {}),
+  };
+}
+
+/** A channel's messages, users' and the bot's, newest first, before `before` and at most `limit` (default 50). */
+function channelHistory(world: FakeDiscordWorld, channelId: string, query: URLSearchParams): FakeResponse {
+  const channel = world.channels.get(channelId);
+  if (!channel)
+    return failure(world, 404, 10003, "Unknown Channel", `history of unknown channel ${channelId}`);
+  const before = BigInt(query.get("before") ?? "9223372036854775807");
+  const limit = Number(query.get("limit") ?? 50);
+  const users = [...world.userMessages.values()].filter((message) => message.channel_id === channelId);
+  const bots = [...world.messages.values()]
+    .filter((message) => message.channelId === channelId && !message.deleted)
+    .map((message) => botMessagePayload(message, world.bot, channel.guild_id));
+  const messages = [...users, ...bots]
+    .filter((message) => BigInt(String(message.id)) < before)
+    .sort((first, second) => (BigInt(String(first.id)) > BigInt(String(second.id)) ? -1 : 1))
+    .slice(0, limit);
+  return { status: 200, body: messages };
 }

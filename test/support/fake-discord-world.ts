@@ -11,6 +11,8 @@ export interface FakeDiscordWorld {
   guildId: string;
   channels: Map<string, FakeChannel>;
   messages: Map<string, FakeMessage>;
+  /** Users' messages as MESSAGE_CREATE carried them, by id (for channel history and message commands). */
+  userMessages: Map<string, Record<string, unknown>>;
   interactions: Map<string, FakeInteraction>;
   commandRegistrations: { guildId?: string; commands: unknown[] }[];
   /** The application's commands as Discord holds them: globally (key `GLOBAL_COMMANDS`) and per guild. */

@@ -21,7 +21,7 @@ import {
   snowflakeOnShard,
   userMessagePayload,
 } from "./fake-discord-payloads.ts";
-import type { FakeDiscordWorld } from "./fake-discord-rest.ts";
+import { type FakeDiscordWorld, storedCommand } from "./fake-discord-rest.ts";
 import { loadDiscordSpec } from "./fake-discord-spec.ts";
 import {
   type FakeInteraction,
@@ -52,6 +52,8 @@ export interface FakeDiscordOptions {
   gatewayUrl?: string;
   /** Global commands the application already has (registered by an earlier run), by name. */
   globalCommandNames?: string[];
+  /** Commands the application already has, as registered by an earlier run: globally, or in the fake's guild. */
+  existingCommands?: { inGuild?: boolean; commands: readonly object[] };
 }
 
 /** A message a user sends to the bot. */
@@ -66,6 +68,11 @@ export interface SendMessageInput {
   toSession?: number;
   /** The author's role ids in the guild. */
   roles?: string[];
+  /** Sends a forward of this message instead (`content` is then ignored: Discord forwards carry no own text). */
+  forwarded?: {
+    content: string;
+    attachments?: { filename: string; contentType: string; data: string | Uint8Array }[];
+  };
 }
 
 /** A running fake Discord. */
@@ -130,6 +137,14 @@ export interface FakeDiscord {
   buttonIds(message: FakeMessage): string[];
   /** Sends a user's message over the gateway; `<@id>` in the content mentions that user. */
   sendMessage(input: SendMessageInput): { id: string; channelId: string };
+  /** A user picks a message command (a message's Apps menu: "Explain") on a message a user sent. */
+  sendMessageCommand(
+    name: string,
+    target: { id: string; channelId: string },
+    where?: { user?: FakeUser },
+  ): FakeInteraction;
+  /** A user edits a message they sent: MESSAGE_UPDATE with the whole new message, as Discord sends it. */
+  editMessage(sent: { id: string; channelId: string }, content: string): void;
   /** Messages the bot posted in a channel or thread (interaction replies included), oldest first. */
   messagesIn(channelId: string): FakeMessage[];
   /** The reply and follow-ups of an interaction that are still there, in order. */
@@ -183,13 +198,28 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     guildId,
     channels: new Map([textChannel, forum].map((channel) => [channel.id, channel])),
     messages: new Map(),
+    userMessages: new Map(),
     interactions: new Map(),
     commandRegistrations: [],
-    applicationCommands: new Map(
-      options.globalCommandNames
-        ? [[GLOBAL_COMMANDS, options.globalCommandNames.map((name) => ({ id: snowflake(), name }))]]
-        : [],
-    ),
+    applicationCommands: new Map([
+      ...(options.globalCommandNames
+        ? [[GLOBAL_COMMANDS, options.globalCommandNames.map((name) => ({ id: snowflake(), name }))] as const]
+        : []),
+      ...(options.existingCommands
+        ? [
+            [
+              options.existingCommands.inGuild ? guildId : GLOBAL_COMMANDS,
+              options.existingCommands.commands.map((command) =>
+                storedCommand(
+                  bot.id,
+                  command as Record<string, unknown>,
+                  options.existingCommands?.inGuild ? guildId : undefined,
+                ),
+              ),
+            ] as const,
+          ]
+        : []),
+    ]),
     guildIds: [guildId],
     violations: [],
     rateLimited: [],
@@ -227,6 +257,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     channel: FakeChannel,
     user: FakeUser,
     member: { subcommand?: string; permissions?: string; roles?: string[] } = {},
+    messageCommand?: { target: Record<string, unknown> },
   ): FakeInteraction => {
     const interaction: FakeInteraction = {
       id: snowflake(),
@@ -250,6 +281,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
         channel,
         user,
         ...member,
+        ...(messageCommand ? { messageTarget: messageCommand.target } : {}),
       }),
     );
     const timer = setTimeout(() => {
@@ -380,23 +412,47 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       const files = (input.attachments ?? []).map((file) => hostAttachment(attachments, baseUrl, file));
       const mentioned = knownUsers.filter((user) => input.content.includes(`<@${user.id}>`));
       const replyToAuthor = input.replyTo ? bot : undefined;
-      world.gateway.dispatch(
-        "MESSAGE_CREATE",
-        userMessagePayload(id, {
-          channel,
-          author: input.author ?? users.alice,
-          content: input.content,
-          nick: input.nick ?? null,
-          // A reply pings (and so lists) the replied-to author, as Discord's clients do by default.
-          mentions:
-            replyToAuthor && !mentioned.includes(replyToAuthor) ? [...mentioned, replyToAuthor] : mentioned,
-          ...(input.replyTo ? { replyTo: input.replyTo, replyToAuthor: bot } : {}),
-          attachments: files,
-          ...(input.roles ? { roles: input.roles } : {}),
-        }),
-        input.toSession,
-      );
+      const payload = userMessagePayload(id, {
+        channel,
+        author: input.author ?? users.alice,
+        content: input.content,
+        nick: input.nick ?? null,
+        // A reply pings (and so lists) the replied-to author, as Discord's clients do by default.
+        mentions:
+          replyToAuthor && !mentioned.includes(replyToAuthor) ? [...mentioned, replyToAuthor] : mentioned,
+        ...(input.replyTo ? { replyTo: input.replyTo, replyToAuthor: bot } : {}),
+        attachments: files,
+        ...(input.roles ? { roles: input.roles } : {}),
+        ...(input.forwarded
+          ? {
+              forwarded: {
+                content: input.forwarded.content,
+                attachments: (input.forwarded.attachments ?? []).map((file) =>
+                  hostAttachment(attachments, baseUrl, file),
+                ),
+              },
+            }
+          : {}),
+      });
+      world.userMessages.set(id, payload);
+      world.gateway.dispatch("MESSAGE_CREATE", payload, input.toSession);
       return { id, channelId: channel.id };
+    },
+    sendMessageCommand(name, target, where = {}) {
+      const message = world.userMessages.get(target.id);
+      if (!message) throw new Error(`the fake holds no user message ${target.id}`);
+      const channel = world.channels.get(target.channelId) ?? textChannel;
+      return dispatchInteraction(2, name, [], channel, where.user ?? users.alice, {}, { target: message });
+    },
+    editMessage(sent, content) {
+      const channel = world.channels.get(sent.channelId) ?? textChannel;
+      const authorId = userMessageAuthors.get(sent.id);
+      const author = [users.alice, users.bob].find((user) => user.id === authorId) ?? users.alice;
+      const mentioned = knownUsers.filter((user) => content.includes(`<@${user.id}>`));
+      world.gateway.dispatch("MESSAGE_UPDATE", {
+        ...userMessagePayload(sent.id, { channel, author, content, mentions: mentioned, attachments: [] }),
+        edited_timestamp: new Date().toISOString(),
+      });
     },
     messagesIn,
     repliesTo(interaction) {

@@ -67,14 +67,52 @@ export function deliverCommand(
   return deliver(bot, new URLSearchParams(fields).toString(), "application/x-www-form-urlencoded", options);
 }
 
-/** Delivers an interactive payload (block_actions, say) the way Slack does: form-encoded `payload=<json>`. */
+/** Delivers an interactive payload (a shortcut, a button) as Slack does: form-encoded, JSON in `payload`. */
 export function deliverInteraction(
   bot: BotEndpoint,
   payload: Record<string, unknown>,
   options: DeliveryOptions = {},
 ): Promise<DeliveryResult> {
-  const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
-  return deliver(bot, body, "application/x-www-form-urlencoded", options);
+  return deliver(
+    bot,
+    new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
+    "application/x-www-form-urlencoded",
+    options,
+  );
+}
+
+/** A message shortcut's payload (`message_action`) for a message in a channel, as Slack sends it. */
+export function messageActionPayload(input: {
+  callbackId: string;
+  channel: string;
+  message: { ts: string; user: string; text: string; threadTs?: string };
+  responseUrl: string;
+  user?: string;
+  teamId: string;
+}): Record<string, unknown> {
+  const user = input.user ?? "U0BOB";
+  const nowMs = Date.now();
+  return {
+    type: "message_action",
+    token: "verification-token",
+    action_ts: `${Math.floor(nowMs / 1000)}.${String(nowMs % 1000).padStart(6, "0")}`,
+    team: { id: input.teamId, domain: "parley-test" },
+    user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: input.teamId },
+    channel: { id: input.channel, name: "general" },
+    is_enterprise_install: false,
+    enterprise: null,
+    callback_id: input.callbackId,
+    trigger_id: "1.2.3",
+    response_url: input.responseUrl,
+    message_ts: input.message.ts,
+    message: {
+      type: "message",
+      user: input.message.user,
+      ts: input.message.ts,
+      text: input.message.text,
+      ...(input.message.threadTs ? { thread_ts: input.message.threadTs } : {}),
+    },
+  };
 }
 
 /** A block_actions payload: `user` pressed `action` on a bot message in `channel`. */

@@ -45,6 +45,15 @@ export interface ResponseUrlPost {
   body: Record<string, unknown>;
 }
 
+/** A person's message in a channel, for conversations.history and conversations.replies. */
+export interface FakeSlackUserMessage {
+  channel: string;
+  ts: string;
+  threadTs?: string;
+  user: string;
+  text: string;
+}
+
 /** How the fake Slack behaves. */
 export interface FakeSlackOptions {
   /** chat.update calls per workspace before the fake answers HTTP 429 (default Tier 3: 50 a minute). */
@@ -75,6 +84,10 @@ export interface FakeSlack {
   /** Serves bytes at a url_private-like URL and records who fetched it. */
   addFile(name: string, bytes: Uint8Array, mimeType: string): string;
   fileDownloads: { name: string; authorization: string | undefined }[];
+  /** People's messages the channel holds (tests add them): history and replies read them with the bot's. */
+  userMessages: FakeSlackUserMessage[];
+  /** Adds a person's message with a fresh ts (in a thread when threadTs is given); returns it. */
+  addUserMessage(input: Omit<FakeSlackUserMessage, "ts">): FakeSlackUserMessage;
   /** Makes the next call of a method answer `{ok:false, error}`. */
   failNext(method: string, error: string): void;
   socket: FakeSocketMode;
@@ -111,6 +124,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const rateLimited: SlackApiCall[] = [];
   const updateLimiter = createFakeSlackLimiter(options.updateRate ?? TIER_3_RATE);
   const messages: FakeSlackMessage[] = [];
+  const userMessages: FakeSlackUserMessage[] = [];
   const responses: ResponseUrlPost[] = [];
   const files = new Map<string, { bytes: Uint8Array; mimeType: string }>();
   const fileDownloads: FakeSlack["fileDownloads"] = [];
@@ -137,6 +151,9 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     const text = typeof params.text === "string" ? params.text : "";
     if (text.length > SLACK_TEXT_HARD_LIMIT) return { ok: false, error: "msg_too_long" };
     switch (method) {
+      case "conversations.history":
+      case "conversations.replies":
+        return readHistory(method, params);
       case "auth.test":
         return {
           ok: true,
@@ -196,13 +213,74 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
           },
         };
       }
+      // As documented: setStatus and setTitle need the thread; suggested prompts may leave it out (a whole DM).
       case "assistant.threads.setStatus":
       case "assistant.threads.setTitle":
-      case "assistant.threads.setSuggestedPrompts":
+        if (typeof params.channel_id !== "string") return { ok: false, error: "channel_not_found" };
+        if (typeof params.thread_ts !== "string") return { ok: false, error: "invalid_thread_ts" };
         return { ok: true };
+      case "assistant.threads.setSuggestedPrompts": {
+        if (typeof params.channel_id !== "string") return { ok: false, error: "channel_not_found" };
+        const prompts = params.prompts;
+        const valid =
+          Array.isArray(prompts) &&
+          prompts.length > 0 &&
+          prompts.length <= 4 &&
+          prompts.every((prompt) => typeof prompt?.title === "string" && typeof prompt?.message === "string");
+        return valid ? { ok: true } : { ok: false, error: "invalid_arguments" };
+      }
       default:
         return { ok: false, error: "unknown_method" };
     }
+  }
+
+  /**
+   * conversations.history (top-level messages, newest first) or conversations.replies (a thread, root first), of
+   * people and the bot, before `latest` (inclusive or not), at most `limit`.
+   */
+  function readHistory(method: string, params: Record<string, unknown>) {
+    const channel = String(params.channel ?? "");
+    const latest = Number(params.latest ?? Number.POSITIVE_INFINITY);
+    const inclusive = params.inclusive === true || params.inclusive === "true";
+    const limit = Number(params.limit ?? 100);
+    const all = [
+      ...userMessages.map((message) => ({ ...message, bot_id: undefined as string | undefined })),
+      ...messages
+        .filter((message) => !message.deleted)
+        .map((message) => ({
+          channel: message.channel,
+          ts: message.ts,
+          threadTs: message.threadTs,
+          user: FAKE_BOT_USER_ID,
+          bot_id: FAKE_BOT_ID as string | undefined,
+          text: message.text,
+        })),
+    ].filter((message) => message.channel === channel);
+    const before = (message: { ts: string }) =>
+      inclusive ? Number(message.ts) <= latest : Number(message.ts) < latest;
+    const shown = (message: (typeof all)[number]) => ({
+      type: "message",
+      user: message.user,
+      ts: message.ts,
+      text: message.text,
+      ...(message.bot_id ? { bot_id: message.bot_id } : {}),
+      ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
+    });
+    if (method === "conversations.replies") {
+      const root = String(params.ts ?? "");
+      const thread = all
+        .filter((message) => message.ts === root || message.threadTs === root)
+        .filter(before)
+        .sort((first, second) => Number(first.ts) - Number(second.ts))
+        .slice(0, limit);
+      return { ok: true, messages: thread.map(shown), has_more: false };
+    }
+    const top = all
+      .filter((message) => message.threadTs === undefined || message.threadTs === message.ts)
+      .filter(before)
+      .sort((first, second) => Number(second.ts) - Number(first.ts))
+      .slice(0, limit);
+    return { ok: true, messages: top.map(shown), has_more: false };
   }
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -289,6 +367,12 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       return `${url}/files/${encodeURIComponent(name)}`;
     },
     fileDownloads,
+    userMessages,
+    addUserMessage(input) {
+      const message = { ...input, ts: nextTs() };
+      userMessages.push(message);
+      return message;
+    },
     failNext: (method, error) => failures.set(method, error),
     socket,
     async waitFor(probe, timeoutMs = 10_000) {

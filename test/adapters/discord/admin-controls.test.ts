@@ -1,7 +1,7 @@
 // End to end on Discord: /settings by admins and others, limits refused before the provider, and the allow-lists.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { CHANNEL_NOT_ALLOWED, USER_NOT_ALLOWED } from "../../../src/policy/access.ts";
-import { NOT_ADMIN_MESSAGE } from "../../../src/policy/admins.ts";
+import { NOT_ADMIN_MESSAGE, useTheSettingsCommand } from "../../../src/policy/admins.ts";
 import type { FakeInteraction, FakeMessage, FakeUser } from "../../support/fake-discord.ts";
 import { MANAGE_SERVER_PERMISSIONS, snowflake } from "../../support/fake-discord-payloads.ts";
 import { type DiscordHarness, startDiscordHarness } from "./harness.ts";
@@ -82,6 +82,19 @@ describe("/settings on Discord", () => {
     expect((await replyContaining(bot, help, "System prompt here"))[0]?.content).toContain(
       "System prompt here (this channel's):\n> You are a terse pirate.",
     );
+  });
+
+  test("a settings change written in a message is sent to the slash command, which knows the member's permissions", async () => {
+    const sent = bot.discord.sendMessage({
+      content: `<@${bot.discord.bot.id}> /settings prompt You are a dog.`,
+    });
+    const reply = await bot.discord.waitFor("the reply in the mention's thread", () =>
+      bot.discord.messagesIn(sent.id).find((message) => message.content.length > 0),
+    );
+    expect(reply.content).toBe(useTheSettingsCommand("/settings"));
+    const ask = bot.discord.sendCommand("ask", { prompt: "Who are you?" });
+    await replyContaining(bot, ask, "Who are you?");
+    expect(bot.ai.chatRequests().at(-1)?.messages[0]?.content).not.toContain("dog");
   });
 
   test("sets the channel's search model, and forgets a person picked from the member list", async () => {

@@ -41,6 +41,10 @@ describe("with COMMAND_PREFIX=ai-", () => {
       "ai-usage",
       "ai-help",
       "ai-settings",
+      // Message commands (a message's Apps menu) keep their titles.
+      "Explain",
+      "Summarize",
+      "Translate to English",
     ]);
     expect(registered).toEqual(discordCommands("ai-"));
   });

@@ -4,12 +4,13 @@ import {
   discordCommands,
   MAX_AUTOCOMPLETE_CHOICES,
   modelChoices,
+  slashCommands,
 } from "../../../adapters/discord/commands.ts";
 import { COMMANDS, type CommandSpec } from "../../../src/commands.ts";
 import { loadDiscordSpec } from "../../support/fake-discord-spec.ts";
 
 test("every registry command is defined, with Discord's name and length rules", () => {
-  const commands = discordCommands("");
+  const commands = slashCommands("");
   expect(commands.map((command) => command.name)).toEqual([
     "ask",
     "search",
@@ -40,7 +41,7 @@ test("the bulk overwrite body is valid for Discord's API (guild and global)", ()
 });
 
 test("options map to autocomplete, fixed choices or free text", () => {
-  const byName = new Map(discordCommands("").map((command) => [command.name, command.options ?? []]));
+  const byName = new Map(slashCommands("").map((command) => [command.name, command.options ?? []]));
   expect(byName.get("ask")).toEqual([
     { type: 3, name: "prompt", description: "What you want to ask", required: true },
     expect.objectContaining({ name: "model", required: false, autocomplete: true }),
@@ -58,7 +59,7 @@ test("options map to autocomplete, fixed choices or free text", () => {
 });
 
 test("/settings is subcommands, visible to everyone, with a member picker for forget", () => {
-  const settings = discordCommands("").find((command) => command.name === "settings");
+  const settings = slashCommands("").find((command) => command.name === "settings");
   expect(settings).toBeDefined();
   expect(settings).not.toHaveProperty("default_member_permissions");
   expect(settings?.options?.map((option) => [option.type, option.name])).toEqual([
@@ -85,7 +86,7 @@ test("/settings is subcommands, visible to everyone, with a member picker for fo
 
 test("a registry change shows up in the definitions", () => {
   const changed: CommandSpec = { name: "help", description: "Changed", usageHint: "", options: [] };
-  expect(discordCommands("", [...COMMANDS.slice(0, 6), changed])[6]?.description).toBe("Changed");
+  expect(slashCommands("", [...COMMANDS.slice(0, 6), changed])[6]?.description).toBe("Changed");
 });
 
 test("model autocomplete: matches anywhere, prefix matches first, at most 25", () => {
@@ -97,4 +98,22 @@ test("model autocomplete: matches anywhere, prefix matches first, at most 25", (
   expect(modelChoices(models, "")).toHaveLength(4);
   const many = Array.from({ length: 40 }, (_, index) => `model-${index}`);
   expect(modelChoices(many, "model")).toHaveLength(MAX_AUTOCOMPLETE_CHOICES);
+});
+
+test("every command can be installed to a server or an account, and used in servers and any DM", () => {
+  for (const command of discordCommands("")) {
+    expect(command.integration_types).toEqual([0, 1]);
+    expect(command.contexts).toEqual([0, 1, 2]);
+  }
+});
+
+test("the message actions are message commands, named as their menu entries", () => {
+  const messageCommands = discordCommands("").filter((command) => command.type === 3);
+  expect(messageCommands.map((command) => command.name)).toEqual([
+    "Explain",
+    "Summarize",
+    "Translate to English",
+  ]);
+  // COMMAND_PREFIX is for slash names that may clash; a message menu entry needs none.
+  expect(discordCommands("ai-").filter((command) => command.type === 3)).toEqual(messageCommands);
 });

@@ -1,4 +1,4 @@
-// Registering the slash commands: on start (REGISTER_COMMANDS=1) and with `node adapters/discord/register.ts`.
+// Registering the slash and message commands: on start (unless REGISTER_COMMANDS=0) and with `node adapters/discord/register.ts`.
 
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -7,13 +7,13 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { discordCommands } from "../../../adapters/discord/commands.ts";
-import { COMMANDS } from "../../../src/commands.ts";
 import { type FakeDiscord, startFakeDiscord } from "../../support/fake-discord.ts";
 import { startDiscordHarness } from "./harness.ts";
 
 const SCRIPT = fileURLToPath(new URL("../../../adapters/discord/register.ts", import.meta.url));
 
-const NAMES = COMMANDS.map((command) => command.name);
+/** The slash commands, then the message commands (Explain, Summarize, Translate to English). */
+const NAMES = discordCommands("").map((command) => command.name);
 
 test("the adapter registers the commands to the configured guild when it starts, and removes the global ones", async () => {
   const bot = await startDiscordHarness({
@@ -75,7 +75,7 @@ describe("the register script", () => {
     const { code, output } = await run({ DISCORD_TOKEN: discord.token, DISCORD_GUILD_ID: discord.guildId });
     expect(code).toBe(0);
     expect(output).toContain(
-      `Registered 8 commands for application ${discord.applicationId} in guild ${discord.guildId}`,
+      `Registered 11 commands for application ${discord.applicationId} in guild ${discord.guildId}`,
     );
     expect(output).toContain("/ask, /search, /reason, /model, /reset, /usage, /help");
     expect(output).not.toContain(discord.token);
@@ -118,7 +118,9 @@ describe("the register script", () => {
     });
     expect(code).toBe(0);
     expect(output).toContain("/ai-ask, /ai-search, /ai-reason, /ai-model, /ai-reset, /ai-usage, /ai-help");
-    expect(discord.commandNames(discord.guildId)).toEqual(NAMES.map((name) => `ai-${name}`));
+    expect(discord.commandNames(discord.guildId)).toEqual(
+      discordCommands("ai-").map((command) => command.name),
+    );
   });
 
   test("a rejected token fails with a message that does not print the token", async () => {

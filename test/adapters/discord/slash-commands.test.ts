@@ -77,6 +77,10 @@ describe("each command", () => {
     const ask = bot.discord.sendCommand("ask", { prompt: "which model?" }, { channel });
     await replyContaining(ask, "which model?");
     expect(lastChatRequest().model).toBe("gpt-4o-mini");
+    // The registry makes /model private, as it is on Slack; the answer to /ask is the thread's.
+    expect(set.callbackBody).toEqual({ type: 5, data: { flags: 64 } });
+    expect(bot.discord.repliesTo(show)[0]?.ephemeral).toBe(true);
+    expect(bot.discord.repliesTo(ask)[0]?.ephemeral).toBeFalsy();
   });
 
   test("/reset forgets the conversation: the next /ask carries no history", async () => {
@@ -92,6 +96,7 @@ describe("each command", () => {
     expect(transcript(lastChatRequest()).join("\n")).toContain("kiwi");
     const reset = bot.discord.sendCommand("reset", {}, { channel });
     expect(await replyContaining(reset, "forgot")).toMatch(/forgot this conversation/);
+    expect(bot.discord.repliesTo(reset)[0]?.ephemeral).toBe(true);
     await replyContaining(
       bot.discord.sendCommand("ask", { prompt: "fresh start" }, { channel }),
       "fresh start",

@@ -75,7 +75,7 @@ describe("startDiscordAdapter", () => {
       DISCORD_GUILD_ID: "123456789012345678",
     };
     await expect(start(env)).rejects.toThrow(
-      "Discord refused to register the slash commands in server 123456789012345678 (403 Missing Access at PUT " +
+      "Discord refused to register the slash commands in server 123456789012345678 (403 Missing Access at GET " +
         `/applications/${discord.applicationId}/guilds/123456789012345678/commands): check DISCORD_GUILD_ID, and ` +
         "that the bot was added to that server with its invite URL (scope applications.commands)",
     );

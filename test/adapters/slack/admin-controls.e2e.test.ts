@@ -189,6 +189,17 @@ describe("allow-lists on Slack", () => {
         }),
       ),
     );
+    // With direct messages closed, opening parley's DM suggests nothing to ask.
+    await deliverEvent(
+      harness.bot,
+      eventEnvelope({
+        type: "app_home_opened",
+        user: "U0ANN",
+        channel: "D42",
+        tab: "messages",
+        event_ts: "1",
+      }),
+    );
     await harness.slack.waitFor(() =>
       harness.slack.messages.find(
         (message) => message.channel === "C41" && /: me\b[\s\S]*Model: /.test(message.text),
@@ -197,6 +208,8 @@ describe("allow-lists on Slack", () => {
     await harness.adapter.idle();
     // Nothing was posted for Bob's mention or the direct message, and only Ann's question reached the provider.
     expect(harness.slack.messages.filter((message) => message.channel === "D42")).toEqual([]);
+    expect(harness.slack.callsTo("assistant.threads.setSuggestedPrompts")).toEqual([]);
+    expect(harness.slack.callsTo("assistant.threads.setStatus")).toEqual([]);
     expect(harness.slack.thread("C41", "1710000200.000100")).toEqual([]);
     expect(harness.provider.chatRequests().map((body) => JSON.stringify(body.messages.at(-1)))).toEqual([
       expect.stringContaining("me"),

@@ -1,9 +1,11 @@
 // The committed slack-manifest.json is what the script generates from the command registry.
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
   buildSlackManifest,
+  SLACK_ASSISTANT_VIEW_EVENTS,
   SLACK_BOT_EVENTS,
+  SLACK_METHOD_SCOPES,
   slackManifestText,
   slackRequestUrl,
 } from "../../../adapters/slack/manifest.ts";
@@ -28,20 +30,51 @@ describe("Slack app manifest", () => {
       expect(command.description.length).toBeLessThanOrEqual(100);
   });
 
-  it("subscribes to what the adapter handles, in Socket Mode with the assistant view", () => {
+  it("uses the agent messaging experience, in Socket Mode, with the agent events", () => {
     const manifest = buildSlackManifest();
     expect(manifest.settings.event_subscriptions.bot_events).toEqual([...SLACK_BOT_EVENTS]);
-    expect(manifest.settings.event_subscriptions.bot_events).toContain("app_mention");
+    expect(manifest.settings.event_subscriptions.bot_events).toEqual(
+      expect.arrayContaining(["app_home_opened", "app_context_changed", "message.im", "app_mention"]),
+    );
     expect(manifest.settings.socket_mode_enabled).toBe(true);
-    expect(manifest.features.assistant_view.suggested_prompts.length).toBeGreaterThan(0);
-    expect(manifest.oauth_config.scopes.bot).toEqual(
+    expect(manifest.features.agent_view.agent_description.length).toBeGreaterThan(0);
+    expect(manifest.features.agent_view.agent_description.length).toBeLessThanOrEqual(300);
+    expect(manifest.features).not.toHaveProperty("assistant_view");
+    expect(manifest.features.app_home.messages_tab_enabled).toBe(true);
+  });
+
+  it("subscribes to every event the adapter listens for", () => {
+    const subscribed = new Set<string>(buildSlackManifest().settings.event_subscriptions.bot_events);
+    const listened = listenedEvents();
+    expect(listened.size).toBeGreaterThan(0);
+    for (const event of listened) {
+      // A message listener hears whatever message.* subscriptions deliver; it needs at least the DM one.
+      if (event === "message") expect(subscribed).toContain("message.im");
+      // The assistant view's events stay handled for apps created before agent_view.
+      else if ((SLACK_ASSISTANT_VIEW_EVENTS as readonly string[]).includes(event)) continue;
+      else expect(subscribed, `the manifest does not subscribe to ${event}`).toContain(event);
+    }
+    // Nothing subscribed that nobody listens for.
+    for (const event of subscribed) expect(listened).toContain(event.replace(/^message\..*/, "message"));
+  });
+
+  it("asks for the scope of every Web API method the adapter calls", () => {
+    const scopes = new Set<string>(buildSlackManifest().oauth_config.scopes.bot);
+    const called = calledMethods();
+    expect(called).toContain("chat.postMessage");
+    for (const method of called) {
+      expect(Object.keys(SLACK_METHOD_SCOPES), `no scope is known for ${method}`).toContain(method);
+      const scope = SLACK_METHOD_SCOPES[method];
+      if (scope !== undefined) expect(scopes, `${method} needs ${scope}`).toContain(scope);
+    }
+    // Events and reading need their own scopes.
+    expect([...scopes]).toEqual(
       expect.arrayContaining([
         "app_mentions:read",
-        "assistant:write",
-        "chat:write",
-        "commands",
         "im:history",
+        "channels:history",
         "files:read",
+        "commands",
       ]),
     );
   });
@@ -79,7 +112,7 @@ describe("Slack app manifest", () => {
     // The rest is the Socket Mode manifest.
     const socketMode = buildSlackManifest();
     expect(manifest.oauth_config).toEqual(socketMode.oauth_config);
-    expect(manifest.features.assistant_view).toEqual(socketMode.features.assistant_view);
+    expect(manifest.features.agent_view).toEqual(socketMode.features.agent_view);
   });
 });
 
@@ -121,4 +154,39 @@ function requestUrlsOf(value: unknown, path = ""): string[] {
   return Object.entries(value).flatMap(([key, item]) =>
     /url$/i.test(key) ? [`${path}.${key}`] : requestUrlsOf(item, `${path}.${key}`),
   );
+}
+
+/** The Slack adapter's source files. */
+function adapterSources(): string[] {
+  const directory = new URL("../../../adapters/slack/", import.meta.url);
+  return readdirSync(directory)
+    .filter((name) => name.endsWith(".ts"))
+    .map((name) => readFileSync(new URL(name, directory), "utf8"));
+}
+
+/** Every event the adapter registers a listener for; an Assistant brings its own (Bolt's Assistant class). */
+function listenedEvents(): Set<string> {
+  const events = new Set<string>();
+  for (const source of adapterSources()) {
+    for (const match of source.matchAll(/app\.event\(\s*"([a-z_]+)"/g)) if (match[1]) events.add(match[1]);
+    if (/app\.assistant\(/.test(source)) {
+      for (const event of SLACK_ASSISTANT_VIEW_EVENTS) events.add(event);
+      events.add("message");
+    }
+  }
+  return events;
+}
+
+/** Every Web API method the adapter calls (`client.chat.postMessage(`), and those Bolt's Assistant calls for it. */
+function calledMethods(): Set<string> {
+  const methods = new Set<string>();
+  for (const source of adapterSources()) {
+    for (const match of source.matchAll(/\bclient\.((?:[a-zA-Z]+\.)+[a-zA-Z]+)\(/g))
+      if (match[1]) methods.add(match[1]);
+    if (/new Assistant\(/.test(source)) {
+      for (const method of ["setStatus", "setSuggestedPrompts", "setTitle"])
+        methods.add(`assistant.threads.${method}`);
+    }
+  }
+  return methods;
 }

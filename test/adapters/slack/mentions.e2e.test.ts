@@ -1,5 +1,7 @@
 // End to end over HTTP: mentions, thread follow-ups, direct messages, files and duplicate deliveries.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { THINKING_STATUS } from "../../../adapters/slack/direct-thread.ts";
+import { SUGGESTED_PROMPTS } from "../../../adapters/slack/suggested-prompts.ts";
 import { PLACEHOLDER_TEXT } from "../../../adapters/slack/surface.ts";
 import { FAKE_BOT_ID, FAKE_BOT_USER_ID } from "../../support/fake-slack.ts";
 import { deliverEvent, eventEnvelope } from "../../support/fake-slack-delivery.ts";
@@ -118,15 +120,101 @@ describe("Slack mentions over HTTP", () => {
     expect(slack.thread("C1", "1710000000.000400")).toHaveLength(0);
   });
 
-  it("answers a direct message at the top level of the DM", async () => {
+  it("answers a top-level direct message in its own thread, with a status and a title", async () => {
+    const { slack, bot } = harness;
+    const ts = "1710000001.000100";
     await deliverEvent(
-      harness.bot,
+      bot,
+      eventEnvelope(messageEvent({ channel: "D1", channelType: "im", ts, text: "hello in private" })),
+    );
+    const answer = await answerIn("D1", ts, "hello in private");
+    await harness.adapter.idle();
+    expect(answer.threadTs).toBe(ts);
+    // The status stands in for a placeholder message.
+    expect(answer.history[0]).not.toBe(PLACEHOLDER_TEXT);
+    expect(slack.thread("D1", undefined)).toEqual([]);
+    const status = slack
+      .callsTo("assistant.threads.setStatus")
+      .find((call) => call.params.channel_id === "D1");
+    expect(status?.params).toMatchObject({ thread_ts: ts, status: THINKING_STATUS });
+    const title = slack.callsTo("assistant.threads.setTitle").find((call) => call.params.channel_id === "D1");
+    expect(title?.params).toMatchObject({ thread_ts: ts, title: "hello in private" });
+  });
+
+  it("sets suggested prompts for the DM itself when a user opens its Messages tab", async () => {
+    const { slack, bot } = harness;
+    const opened = (tab: string, channel: string) =>
+      eventEnvelope({ type: "app_home_opened", user: "U0ANN", channel, tab, event_ts: "1710000001.000500" });
+    await deliverEvent(bot, opened("home", "D2"));
+    await deliverEvent(bot, opened("messages", "D3"));
+    const call = await slack.waitFor(() => slack.callsTo("assistant.threads.setSuggestedPrompts")[0]);
+    expect(call.params.channel_id).toBe("D3");
+    expect(call.params).not.toHaveProperty("thread_ts");
+    expect(call.params.prompts).toEqual(SUGGESTED_PROMPTS.map(({ title, message }) => ({ title, message })));
+    await harness.adapter.idle();
+    expect(slack.callsTo("assistant.threads.setSuggestedPrompts")).toHaveLength(1);
+  });
+
+  it("tells the model what the user is viewing when they ask in the DM", async () => {
+    const { bot } = harness;
+    await deliverEvent(
+      bot,
+      eventEnvelope({
+        type: "app_context_changed",
+        user: "U0BEA",
+        channel: "D4",
+        context: { entities: [{ type: "slack#/types/channel_id", value: "C0ROADMAP", team_id: "T0PARLEY" }] },
+        event_ts: "1710000001.000600",
+      }),
+    );
+    await harness.adapter.idle();
+    const ts = "1710000001.000700";
+    await deliverEvent(
+      bot,
+      eventEnvelope(messageEvent({ channel: "D4", channelType: "im", ts, user: "U0BEA", text: "sum it up" })),
+    );
+    await harness.slack.waitFor(() => harness.slack.thread("D4", ts).find((m) => m.text.startsWith("Echo:")));
+    await harness.adapter.idle();
+    expect(lastPrompt()).toContain("sum it up");
+    expect(lastPrompt()).toContain("(In Slack, the user is viewing the channel C0ROADMAP.)");
+    // Someone else's question is not given that context.
+    const other = "1710000001.000800";
+    await deliverEvent(
+      bot,
+      eventEnvelope(messageEvent({ channel: "D5", channelType: "im", ts: other, user: "U0CAL", text: "hi" })),
+    );
+    await harness.slack.waitFor(() =>
+      harness.slack.thread("D5", other).find((m) => m.text.startsWith("Echo:")),
+    );
+    expect(lastPrompt()).not.toContain("viewing");
+  });
+
+  it("keeps what the user is viewing out of a command typed in the DM", async () => {
+    const { bot, slack } = harness;
+    await deliverEvent(
+      bot,
+      eventEnvelope({
+        type: "app_context_changed",
+        user: "U0DEE",
+        channel: "D6",
+        context: { entities: [{ type: "slack#/types/channel_id", value: "C0ROADMAP", team_id: "T0PARLEY" }] },
+        event_ts: "1710000001.000900",
+      }),
+    );
+    await harness.adapter.idle();
+    const ts = "1710000001.001000";
+    await deliverEvent(
+      bot,
       eventEnvelope(
-        messageEvent({ channel: "D1", channelType: "im", ts: "1710000001.000100", text: "hello in private" }),
+        messageEvent({ channel: "D6", channelType: "im", ts, user: "U0DEE", text: "/model gpt-4o-mini" }),
       ),
     );
-    const answer = await answerIn("D1", undefined, "hello in private");
-    expect(answer.threadTs).toBeUndefined();
+    const reply = await slack.waitFor(() =>
+      slack.thread("D6", ts).find((m) => m.text.includes("gpt-4o-mini")),
+    );
+    await harness.adapter.idle();
+    expect(reply.text).toContain("From now on,");
+    expect(reply.text).not.toContain("viewing");
   });
 
   it("answers a retried delivery of the same event once", async () => {
@@ -226,6 +314,66 @@ describe("Slack mentions over HTTP", () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     await harness.adapter.idle();
     expect(provider.chatRequests()).toHaveLength(requestsBefore);
+  });
+
+  it("does not answer an edited mention again, in a channel or in a DM", async () => {
+    const { slack, bot, provider } = harness;
+    const ts = "1710000007.000100";
+    await deliverEvent(
+      bot,
+      eventEnvelope(
+        messageEvent({ type: "app_mention", channel: "C7", ts, text: mentionOfBot("first words") }),
+      ),
+    );
+    await answerIn("C7", ts, "first words");
+    await harness.adapter.idle();
+    const requestsBefore = provider.chatRequests().length;
+    const edited = { user: "U0ANN", ts: "1710000007.000900" };
+    // Slack re-sends the mention with `edited`, and sends message_changed beside it.
+    await deliverEvent(
+      bot,
+      eventEnvelope(
+        messageEvent({
+          type: "app_mention",
+          channel: "C7",
+          ts,
+          text: mentionOfBot("second words"),
+          extra: { edited },
+        }),
+      ),
+    );
+    await deliverEvent(
+      bot,
+      eventEnvelope(
+        messageEvent({
+          channel: "C7",
+          ts: edited.ts,
+          text: "",
+          extra: {
+            subtype: "message_changed",
+            hidden: true,
+            message: { type: "message", user: "U0ANN", text: mentionOfBot("second words"), ts, edited },
+          },
+        }),
+      ),
+    );
+    await deliverEvent(
+      bot,
+      eventEnvelope(
+        messageEvent({
+          channel: "D7",
+          channelType: "im",
+          ts: "1710000007.000200",
+          text: "an edited DM",
+          extra: { edited: { user: "U0ANN", ts: "1710000007.000300" } },
+        }),
+      ),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await harness.adapter.idle();
+    expect(provider.chatRequests()).toHaveLength(requestsBefore);
+    expect(slack.thread("C7", ts)).toHaveLength(1);
+    expect(slack.thread("D7", undefined)).toHaveLength(0);
   });
 
   it("reads a file shared with a mention using the bot token", async () => {

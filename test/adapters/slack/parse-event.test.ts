@@ -58,6 +58,9 @@ describe("parseMessageEnvelope", () => {
   it("ignores edits, bot posts, its own messages and empty messages", () => {
     expect(parseMessageEnvelope(fixture("message-changed"), BOT)).toBeUndefined();
     expect(parseMessageEnvelope(fixture("bot-reply"), BOT)).toBeUndefined();
+    const editedMention = fixture("app-mention");
+    (editedMention.event as Record<string, unknown>).edited = { user: "U0ANN", ts: "1715000060.000000" };
+    expect(parseMessageEnvelope(editedMention, BOT)).toBeUndefined();
     const own = fixture("thread-reply");
     (own.event as Record<string, unknown>).user = BOT;
     expect(parseMessageEnvelope(own, BOT)).toBeUndefined();
@@ -103,11 +106,11 @@ describe("routeMessage", () => {
     expect(routeMessage(message, BOT).action).toBe("ignore");
   });
 
-  it("answers a DM at the top level, keyed by the DM channel; a DM thread is its own conversation", () => {
+  it("answers a top-level DM in its own thread; a reply in a DM thread continues that thread", () => {
     expect(routeMessage(parse("direct-message"), BOT)).toEqual({
-      action: "answer",
-      key: key("D0ANN", "D0ANN"),
-      replyThreadTs: undefined,
+      action: "answer-direct",
+      key: key("1715000200.000100", "D0ANN"),
+      replyThreadTs: "1715000200.000100",
     });
     const inThread = { ...parse("direct-message"), threadTs: "1715000200.000050" };
     expect(routeMessage(inThread, BOT)).toMatchObject({

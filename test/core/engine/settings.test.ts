@@ -1,6 +1,6 @@
 // /settings in the engine: anyone may look, admins change the channel's prompt, models and limits, or forget someone.
 import { afterEach, describe, expect, it } from "vitest";
-import { NOT_ADMIN_MESSAGE } from "../../../src/policy/admins.ts";
+import { ADMIN_UNKNOWN_MESSAGE, NOT_ADMIN_MESSAGE } from "../../../src/policy/admins.ts";
 import type { Author, Turn } from "../../../src/types.ts";
 import { type EngineHarness, startEngineHarness, TEST_KEY } from "../../support/engine-harness.ts";
 import { recordLogs } from "../store/engine-on-store.ts";
@@ -59,7 +59,9 @@ describe("who may change settings", () => {
       author: lookupFails,
       options: { scope: "user" },
     });
-    expect(byFailedLookup.error?.error.code).toBe("not_admin");
+    // A real admin whose lookup failed is not told they are none, and nothing changes.
+    expect(byFailedLookup.error?.error.userMessage).toBe(ADMIN_UNKNOWN_MESSAGE);
+    expect((await harness.run({ kind: "usage", text: "" })).result?.text).not.toContain("900");
     const fromConsole = await settings("limit", "600", {
       author: { ...admin, id: "local-user" },
       options: { scope: "user" },

@@ -95,6 +95,44 @@ describe("stopping an answer", () => {
     expect(harness.fake.chatRequests()).toHaveLength(1);
   });
 
+  it("a stopped answer counts against the daily limit: stopping is no way around it", async () => {
+    await harness.close();
+    harness = await startEngineHarness({ env: { LIMIT_USER_DAILY_TOKENS: "20" } });
+    harness.fake.enqueue({
+      text: "One. Two. Three. Four. Five. Six. Seven. Eight.",
+      chunkSize: 5,
+      chunkDelayMs: 200,
+    });
+    let texts = 0;
+    const turn = startTurn("count slowly", (event, stop) => {
+      if (event.type === "text" && ++texts === 2) stop();
+    });
+    expect(doneResult(await turn.finished).stopped).toBe(true);
+    const next = await harness.run({ kind: "ask", text: "and again" });
+    expect(next.error?.error.code).toBe("limit_reached");
+    expect(next.error?.error.userMessage).toMatch(
+      /^Your daily limit of 20 tokens is used up \(\d+ used today\)/,
+    );
+    expect(harness.fake.chatRequests()).toHaveLength(1);
+  });
+
+  it("an answer cut off by a broken stream counts against the daily limit too", async () => {
+    await harness.close();
+    harness = await startEngineHarness({ env: { LIMIT_USER_DAILY_TOKENS: "20" } });
+    harness.fake.enqueue({
+      text: "One. Two. Three. Four. Five. Six. Seven. Eight.",
+      chunkSize: 5,
+      cutAfterChars: 20,
+    });
+    const cut = await harness.run({ kind: "ask", text: "count slowly" });
+    expect(cut.error?.partialText).toBe("One. Two. Three. Fou");
+    const next = await harness.run({ kind: "ask", text: "and again" });
+    expect(next.error?.error.userMessage).toMatch(
+      /^Your daily limit of 20 tokens is used up \(\d+ used today\)/,
+    );
+    expect(harness.fake.chatRequests()).toHaveLength(1);
+  });
+
   it("a signal that never aborts changes nothing", async () => {
     const turn = startTurn("hello");
     const result = doneResult(await turn.finished);
