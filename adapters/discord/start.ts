@@ -23,7 +23,6 @@ import type {
   ComponentInteractionPayload,
   MessagePayload,
 } from "./payloads.ts";
-import { publishCommands } from "./publish-commands.ts";
 import { shardOptions } from "./shard-options.ts";
 import { commandRegistrationFailure } from "./startup-failures.ts";
 import { syncCommands } from "./sync-commands.ts";
