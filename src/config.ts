@@ -3,6 +3,7 @@ import dotenv from "dotenv";
 import { z } from "zod";
 import { COMMAND_NAME_CHARACTERS, MAX_SLASH_COMMAND_LENGTH, slashCommand } from "./command-names.ts";
 import { COMMANDS } from "./commands.ts";
+import { integer, optionalText } from "./config-fields.ts";
 import { platformProblems } from "./config-platforms.ts";
 import { ParleyError } from "./errors.ts";
 import { type PolicyConfig, policyConfig, policyEnvironment } from "./policy/policy-config.ts";
@@ -46,11 +47,6 @@ const DEFAULT_MODELS = {
   reason: "openai/o4-mini-2025-04-16",
 };
 
-const optionalText = z
-  .string()
-  .optional()
-  .transform((value) => (value?.trim() ? value.trim() : undefined));
-
 const httpUrl = (fallback: string) =>
   optionalText.pipe(
     z
@@ -65,17 +61,6 @@ const modelId = (fallback: string) =>
       .string()
       .default(fallback)
       .refine((value) => /^[\w./:-]+$/.test(value), { message: "expected a model id such as gpt-4o-mini" }),
-  );
-
-const integer = (fallback: number, min: number, max: number) =>
-  optionalText.pipe(
-    z
-      .string()
-      .default(String(fallback))
-      .refine((value) => /^\d+$/.test(value) && Number(value) >= min && Number(value) <= max, {
-        message: `expected a whole number from ${min} to ${max}`,
-      })
-      .transform(Number),
   );
 
 const environmentSchema = z.object({

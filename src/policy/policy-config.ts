@@ -1,5 +1,6 @@
 // The variables of admin policy (limits, allow-lists, admins, retention): their schema and what loadConfig makes of them.
 import { z } from "zod";
+import { commaList, integer, optionalText } from "../config-fields.ts";
 
 /** Token and cost limits from the environment; undefined: unlimited. Days and months are UTC. */
 export interface UsageLimits {
@@ -35,13 +36,8 @@ export interface PolicyConfig {
   retentionDays: number;
 }
 
-const blankIsUnset = z
-  .string()
-  .optional()
-  .transform((value) => (value?.trim() ? value.trim() : undefined));
-
 /** A whole number where unset or 0 means no limit. */
-const optionalLimit = blankIsUnset.pipe(
+const optionalLimit = optionalText.pipe(
   z
     .string()
     .refine((value) => /^\d+$/.test(value) && Number(value) <= 1e12, {
@@ -52,7 +48,7 @@ const optionalLimit = blankIsUnset.pipe(
 );
 
 /** An amount of US dollars where unset or 0 means no limit. */
-const optionalDollars = blankIsUnset.pipe(
+const optionalDollars = optionalText.pipe(
   z
     .string()
     .refine((value) => /^\d+(\.\d+)?$/.test(value) && Number(value) <= 1e9, {
@@ -63,19 +59,9 @@ const optionalDollars = blankIsUnset.pipe(
 );
 
 /** A comma list of ids, each bare or `platform:id`. */
-const idList = blankIsUnset.pipe(
-  z
-    .string()
-    .transform((value) =>
-      value
-        .split(",")
-        .map((entry) => entry.trim())
-        .filter(Boolean),
-    )
-    .refine((entries) => entries.every((entry) => /^([a-z]+:)?[\w.-]+$/.test(entry)), {
-      message: "expected a comma list of ids (each may be written platform:id)",
-    })
-    .optional(),
+const idList = commaList(
+  /^([a-z]+:)?[\w.-]+$/,
+  "expected a comma list of ids (each may be written platform:id)",
 );
 
 /** The variables this file reads; loadConfig folds them into its schema. */
@@ -89,36 +75,17 @@ export const policyEnvironment = {
   ALLOW_CHANNELS: idList,
   ALLOW_USERS: idList,
   ALLOW_ROLES: idList,
-  ALLOW_DMS: blankIsUnset.pipe(
+  ALLOW_DMS: optionalText.pipe(
     z
       .enum(["1", "0", "true", "false", "yes", "no"], { message: "expected true or false" })
       .default("true")
       .transform((value) => ["1", "true", "yes"].includes(value)),
   ),
-  ADMIN_USERS: blankIsUnset.pipe(
-    z
-      .string()
-      .transform((value) =>
-        value
-          .split(",")
-          .map((entry) => entry.trim())
-          .filter(Boolean),
-      )
-      .refine((entries) => entries.every((entry) => /^[a-z]+:[\w.-]+$/.test(entry)), {
-        message:
-          "expected a comma list of platform:userId, such as discord:123456789012345678,slack:U0123ABCD",
-      })
-      .optional(),
+  ADMIN_USERS: commaList(
+    /^[a-z]+:[\w.-]+$/,
+    "expected a comma list of platform:userId, such as discord:123456789012345678,slack:U0123ABCD",
   ),
-  RETENTION_DAYS: blankIsUnset.pipe(
-    z
-      .string()
-      .default("30")
-      .refine((value) => /^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 3650, {
-        message: "expected a whole number of days from 1 to 3650",
-      })
-      .transform(Number),
-  ),
+  RETENTION_DAYS: integer(30, 1, 3650, "days"),
 };
 
 const policySchema = z.object(policyEnvironment);
