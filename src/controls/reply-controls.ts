@@ -151,11 +151,11 @@ export function createReplyControls(options: ReplyControlsOptions): ReplyControl
       let polling: NodeJS.Timeout | undefined;
       if (options.shared) {
         polling = setInterval(() => {
-          Promise.all([
-            store.get(`stop:${requestId}`),
-            store.get<{ atMs: number; byId: string }>(`stop-conversation:${conversation}`),
-          ])
-            .then(([flag, conversationStop]) => {
+          // Both flags in one round trip.
+          store
+            .getMany<unknown>([`stop:${requestId}`, `stop-conversation:${conversation}`])
+            .then(([flag, found]) => {
+              const conversationStop = found as { atMs: number; byId: string } | undefined;
               if (flag) controller.abort();
               if (conversationStop && conversationStopApplies(conversationStop, record, startedAtMs))
                 controller.abort();
