@@ -20,12 +20,13 @@ import type { EditPacer } from "../../src/render/edit-pacer.ts";
 import { renderReply } from "../../src/render/render-reply.ts";
 import type { RenderClock } from "../../src/render/surface.ts";
 import { STORE_DOWN_MESSAGE } from "../../src/store/store-errors.ts";
-import type { Engine, Turn } from "../../src/types.ts";
+import type { AttachmentReader, Engine, Turn } from "../../src/types.ts";
 import { createChannelSurface } from "./channel-surface.ts";
 import { modelChoices } from "./commands.ts";
 import { createControlPressHandler } from "./control-presses.ts";
 import { createInteractionSurface } from "./interaction-surface.ts";
 import { errorForLog, logSurfaceError } from "./log-error.ts";
+import { planMessageAction } from "./message-actions.ts";
 import { NO_PINGS } from "./message-body.ts";
 import { DISCORD_PLATFORM, focusedOption, parseCommandInteraction } from "./parse.ts";
 import type { CommandInteractionPayload, ComponentInteractionPayload } from "./payloads.ts";
@@ -52,8 +53,8 @@ export interface InteractionHandlerOptions {
   commandPrefix: string;
   /** Where button presses go; without it answers carry no buttons. */
   controls?: ReplyControls;
-  /** Answers message commands (Explain, Summarize, Translate to English). */
-  answerMessageAction?: (interaction: CommandInteractionPayload) => Promise<void>;
+  /** Reads the files of a message a message command (Explain, Summarize, Translate to English) is about. */
+  readAttachment?: AttachmentReader;
 }
 
 /** Handles one INTERACTION_CREATE payload; rejects only on unexpected failures (the caller logs them). */
@@ -102,19 +103,20 @@ export function createInteractionHandler(
     }
   };
 
-  const answerCommand = async (interaction: CommandInteractionPayload): Promise<void> => {
-    const turn = parseCommandInteraction(interaction, options.commandPrefix);
-    const refuse = (content: string) =>
-      respond(interaction, {
-        type: InteractionResponseType.ChannelMessageWithSource,
-        data: { content, flags: MessageFlags.Ephemeral, allowed_mentions: NO_PINGS },
-      });
-    if (!turn) {
-      await refuse("parley does not know this command.");
-      return;
-    }
+  const refuse = (interaction: CommandInteractionPayload, content: string) =>
+    respond(interaction, {
+      type: InteractionResponseType.ChannelMessageWithSource,
+      data: { content, flags: MessageFlags.Ephemeral, allowed_mentions: NO_PINGS },
+    });
+
+  /** Answers once, on the process that claims the interaction: `turn` is built only after the deferral. */
+  const claimAndAnswer = async (
+    interaction: CommandInteractionPayload,
+    turn: Turn | (() => Promise<Turn>),
+    answer: { ephemeral: boolean; controls: boolean },
+  ): Promise<void> => {
     if (!lifecycle.accepting()) {
-      await refuse(SHUTTING_DOWN_MESSAGE);
+      await refuse(interaction, SHUTTING_DOWN_MESSAGE);
       return;
     }
     // Several processes on one bot token all receive the interaction: the one that claims it answers. Without a
@@ -122,12 +124,32 @@ export function createInteractionHandler(
     const claim = await claimEvent(engine, DISCORD_PLATFORM, `interaction:${interaction.id}`, logger);
     if (claim === "taken") return;
     if (claim === "store_down") {
-      await refuse(STORE_DOWN_MESSAGE);
+      await refuse(interaction, STORE_DOWN_MESSAGE);
+      return;
+    }
+    await deferAndAnswer(interaction, turn, answer.ephemeral, answer.controls);
+  };
+
+  const answerCommand = async (interaction: CommandInteractionPayload): Promise<void> => {
+    const turn = parseCommandInteraction(interaction, options.commandPrefix);
+    if (!turn) {
+      await refuse(interaction, "parley does not know this command.");
       return;
     }
     // Outside the allow-lists the engine only refuses: privately, so the channel sees nothing.
     const ephemeral = findCommand(turn.kind)?.answersPrivately === true || !engine.access(turn).allowed;
-    await deferAndAnswer(interaction, turn, ephemeral);
+    await claimAndAnswer(interaction, turn, { ephemeral, controls: true });
+  };
+
+  /** A message command's answer is private, for the asker alone. */
+  const answerMessageAction = async (interaction: CommandInteractionPayload): Promise<void> => {
+    const plan = planMessageAction(interaction, {
+      rest,
+      logger,
+      ...(options.readAttachment ? { readAttachment: options.readAttachment } : {}),
+    });
+    if ("refusal" in plan) await refuse(interaction, plan.refusal);
+    else await claimAndAnswer(interaction, plan.turn, { ephemeral: true, controls: false });
   };
 
   /**
@@ -136,8 +158,9 @@ export function createInteractionHandler(
    */
   const deferAndAnswer = async (
     interaction: CommandInteractionPayload | ComponentInteractionPayload,
-    turn: Turn,
+    turnOrBuild: Turn | (() => Promise<Turn>),
     ephemeral: boolean,
+    withControls = true,
   ): Promise<void> => {
     const callbackRoute = Routes.interactionCallback(interaction.id, interaction.token);
     const deferred = rest.post(callbackRoute, {
@@ -148,6 +171,7 @@ export function createInteractionHandler(
       auth: false,
     });
     deferred.catch((error: unknown) => logger.warn({ error: errorForLog(error) }, "discord deferral failed"));
+    const turn = typeof turnOrBuild === "function" ? await turnOrBuild() : turnOrBuild;
     const createdAtMs = SnowflakeUtil.timestampFrom(interaction.id);
     const channelId =
       ("channel" in interaction ? interaction.channel?.id : undefined) ??
@@ -156,7 +180,7 @@ export function createInteractionHandler(
     await lifecycle.run(
       turn,
       async ({ events, logger: turnLogger, requestId }) => {
-        const buttons = controls ? { controlsId: requestId } : {};
+        const buttons = controls && withControls ? { controlsId: requestId } : {};
         const surface = createInteractionSurface({
           rest,
           applicationId: interaction.application_id,
@@ -199,7 +223,7 @@ export function createInteractionHandler(
     const isMessageCommand =
       interaction.type === InteractionType.ApplicationCommand &&
       interaction.data.type === ApplicationCommandType.Message;
-    if (isMessageCommand) await options.answerMessageAction?.(interaction);
+    if (isMessageCommand) await answerMessageAction(interaction);
   };
 }
 

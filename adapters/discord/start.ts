@@ -15,7 +15,6 @@ import { connectDiscordClient } from "./connect.ts";
 import { createInteractionHandler, INTERACTION_TOKEN_LIFETIME_MS } from "./interactions.ts";
 import { inviteUrl } from "./invite-url.ts";
 import { errorForLog, withoutTokens } from "./log-error.ts";
-import { createMessageActionHandler } from "./message-actions.ts";
 import { createMessageHandler } from "./messages.ts";
 import type {
   ChannelFacts,
@@ -103,16 +102,6 @@ export async function startDiscordAdapter(options: DiscordAdapterOptions): Promi
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
   const tokenLifetimeMs = options.interactionTokenLifetimeMs ?? INTERACTION_TOKEN_LIFETIME_MS;
-  const answerMessageAction = createMessageActionHandler({
-    rest: client.rest,
-    engine,
-    lifecycle,
-    logger,
-    clock,
-    tokenLifetimeMs,
-    pacer,
-    readAttachment,
-  });
   const handleInteraction = createInteractionHandler({
     rest: client.rest,
     engine,
@@ -123,7 +112,7 @@ export async function startDiscordAdapter(options: DiscordAdapterOptions): Promi
     pacer,
     commandPrefix: config.commandPrefix,
     ...(controls ? { controls } : {}),
-    answerMessageAction,
+    readAttachment,
   });
   const handleMessage = createMessageHandler({
     rest: client.rest,
