@@ -41,6 +41,14 @@ async function everyCall(): Promise<{ failures: number; slowestMs: number }> {
     () => stores.claimOnce(id, 60_000),
     () => stores.locks.acquire(id, { leaseMs: 1_000 }).then((lease) => lease.release()),
     () => stores.ping(),
+    // The policy check before every model turn: a limit, a rate window and a slot, decided in one script.
+    () =>
+      stores.quotas.admit({
+        nowMs: Date.now(),
+        id,
+        caps: [{ name: "user_daily_tokens", counterKey: id, fields: ["promptTokens"], limit: 10 }],
+        window: { key: `${id}:rate`, limit: 3, windowMs: 60_000 },
+      }),
   ];
   const timings = await Promise.all(
     calls.map(async (call) => {
@@ -63,7 +71,7 @@ describe("a Redis store that is unreachable", () => {
     expect((await everyCall()).failures).toBe(0);
     await redis.kill();
     const down = await everyCall();
-    expect(down.failures).toBe(9);
+    expect(down.failures).toBe(10);
     expect(down.slowestMs).toBeLessThan(2_000);
 
     await redis.restart();
@@ -95,7 +103,7 @@ describe("a Redis store that is unreachable", () => {
     process.kill(pid, "SIGSTOP");
     try {
       const frozen = await everyCall();
-      expect(frozen.failures).toBe(9);
+      expect(frozen.failures).toBe(10);
       expect(frozen.slowestMs).toBeLessThan(3_000);
     } finally {
       process.kill(pid, "SIGCONT");
