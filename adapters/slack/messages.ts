@@ -15,9 +15,12 @@ import type { ViewingContexts } from "./viewing-context.ts";
  * itself (a mention arrives twice, as app_mention and as message, with different event ids).
  */
 export async function claimMessage(engine: Engine, message: SlackMessage, logger: Logger): Promise<boolean> {
-  if (message.eventId !== undefined && !(await claimToAnswer(engine, "slack", message.eventId, logger)))
-    return false;
-  return claimToAnswer(engine, "slack", `message:${message.channel}:${message.ts}`, logger);
+  // Both claims at once (one round trip on Redis): a retried delivery finds both taken by its first delivery.
+  const claims = await Promise.all([
+    message.eventId === undefined ? true : claimToAnswer(engine, "slack", message.eventId, logger),
+    claimToAnswer(engine, "slack", `message:${message.channel}:${message.ts}`, logger),
+  ]);
+  return claims.every(Boolean);
 }
 
 /** Registers the app_mention and message listeners. */
