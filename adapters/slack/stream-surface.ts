@@ -49,6 +49,8 @@ export interface SlackStreamOptions extends SlackStreamTarget {
   appendIntervalMs: number;
   /** The request whose controls (👍/👎, Retry) the final message carries; undefined: none. */
   controlsId: () => string | undefined;
+  /** Called when the person stopped the stream in Slack, so the answer stops being written too. */
+  onStoppedInSlack: () => void;
   logger: Logger;
 }
 
@@ -132,8 +134,10 @@ export function createSlackStream(options: SlackStreamOptions): MessageStream {
       try {
         await client.chat.appendStream({ channel, ts: message.id, chunks: chunksOf(piece) });
       } catch (error) {
-        if (slackErrorCode(error) === STOPPED_BY_USER_ERROR)
+        if (slackErrorCode(error) === STOPPED_BY_USER_ERROR) {
+          options.onStoppedInSlack();
           throw new StreamStoppedError("the person stopped the stream", { cause: error });
+        }
         throw error;
       }
     },

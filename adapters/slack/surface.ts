@@ -43,6 +43,8 @@ export interface SlackSurface extends ReplySurface {
   finish(): Promise<void>;
   /** From now on the messages carry the controls of reply `requestId` (Stop, 👍/👎) as blocks. */
   showControlsOf?(requestId: string): void;
+  /** `stop` is called if the person stops the natively streamed answer in Slack itself. */
+  whenStoppedInSlack?(stop: () => void): void;
 }
 
 /** Builds the surface for one reply. */
@@ -95,6 +97,7 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
   }
 
   const { streamTo } = options;
+  let stopAnswer: (() => void) | undefined;
   const stream =
     streamTo && threadTs !== undefined && streamTo.workspaces.streams(streamTo.recipientTeamId)
       ? createSlackStream({
@@ -104,6 +107,7 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
           threadTs,
           appendIntervalMs: options.editIntervalMs ?? SLACK_EDIT_INTERVAL_MS,
           controlsId: () => controlsId,
+          onStoppedInSlack: () => stopAnswer?.(),
           logger,
         })
       : undefined;
@@ -118,6 +122,9 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     },
     showControlsOf(requestId) {
       controlsId = requestId;
+    },
+    whenStoppedInSlack(stop) {
+      stopAnswer = stop;
     },
 
     async budgetFor(write) {

@@ -14,7 +14,8 @@ export interface FakeStreamTask {
 
 /** What a streamed message holds beside its text. */
 export interface FakeStream {
-  state: "streaming" | "stopped";
+  /** "stopped_by_person": the person pressed Slack's own stop on the streaming message. */
+  state: "streaming" | "stopped" | "stopped_by_person";
   /** A stream started with markdown_text must go on with it, one started with chunks with chunks. */
   mode: "markdown" | "chunks";
   tasks: Map<string, FakeStreamTask>;
@@ -78,6 +79,8 @@ export interface FakeStreaming {
   unavailable: boolean;
   /** The streams of messages by ts. */
   streams: Map<string, FakeStream>;
+  /** The person stops the stream of message `ts` in Slack: later appends answer `stopped_by_user`. */
+  stopByPerson(ts: string): void;
   answer(method: string, params: Record<string, unknown>): Answer | undefined;
 }
 
@@ -102,6 +105,10 @@ export function createFakeStreaming(input: {
   const streaming: FakeStreaming = {
     unavailable: false,
     streams,
+    stopByPerson(ts) {
+      const stream = streams.get(ts);
+      if (stream) stream.state = "stopped_by_person";
+    },
     answer(method, params) {
       if (method === "chat.startStream") {
         if (typeof params.channel !== "string") return { ok: false, error: "channel_not_found" };
@@ -132,6 +139,8 @@ export function createFakeStreaming(input: {
         const message = input.find(params.channel, params.ts);
         const stream = message ? streams.get(message.ts) : undefined;
         if (!message || !stream) return { ok: false, error: "message_not_found" };
+        if (stream.state === "stopped_by_person" && method === "chat.appendStream")
+          return { ok: false, error: "stopped_by_user" };
         if (stream.state !== "streaming") return { ok: false, error: "message_not_in_streaming_state" };
         const content = readContent(params);
         if ("error" in content) return { ok: false, error: content.error };

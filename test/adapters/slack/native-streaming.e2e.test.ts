@@ -230,6 +230,32 @@ describe("native streaming on Slack", () => {
     expect(controlIds(streamed)).toEqual([]);
   });
 
+  it("stopping the stream in Slack stops the answer: the model's request closes, nothing more is appended", async () => {
+    const { slack } = harness;
+    harness.provider.enqueue({
+      text: "One. Two. Three. Four. Five. Six. Seven. Eight. Nine. Ten. Eleven. Twelve.",
+      chunkSize: 5,
+      chunkDelayMs: 250,
+    });
+    const ts = "1730000000.000450";
+    await deliverEvent(
+      harness.bot,
+      eventEnvelope(messageEvent({ channel: "D17", channelType: "im", ts, user: ASKER, text: "count" })),
+    );
+    const streamed = await slack.waitFor(() =>
+      callsFor("chat.appendStream", "D17").length > 0 ? slack.thread("D17", ts)[0] : undefined,
+    );
+    slack.streaming.stopByPerson(streamed.ts);
+    await slack.waitFor(() => harness.provider.requests.at(-1)?.closedByClient || undefined);
+    await harness.adapter.idle();
+    const shown = streamed.text;
+    expect(shown).toMatch(/^One\./);
+    expect(shown).not.toContain("Twelve.");
+    // The refused append was the last write: no stop, no post.
+    expect(callsFor("chat.stopStream", "D17")).toEqual([]);
+    expect(callsFor("chat.postMessage", "D17")).toEqual([]);
+  });
+
   it("a provider error mid-stream appends the one-sentence notice, then stops with Retry", async () => {
     harness.provider.enqueue({
       text: "The first half, then the connection drops",
