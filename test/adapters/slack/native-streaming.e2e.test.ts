@@ -14,6 +14,7 @@ import {
 import {
   mentionOfBot,
   messageEvent,
+  SLACK_CHAT_MODEL_LINE,
   type SlackHarness,
   startSlackHarness,
 } from "../../support/fake-slack-harness.ts";
@@ -254,6 +255,28 @@ describe("native streaming on Slack", () => {
     // The refused append was the last write: no stop, no post.
     expect(callsFor("chat.stopStream", "D17")).toEqual([]);
     expect(callsFor("chat.postMessage", "D17")).toEqual([]);
+  });
+
+  it("when an append fails (an expired stream), the rest of the answer is posted, nothing lost or repeated", async () => {
+    const { slack } = harness;
+    const words = Array.from({ length: 30 }, (_, index) => `word${index}`);
+    harness.provider.enqueue({ text: `${words.join(" ")}.`, chunkSize: 12, chunkDelayMs: 60 });
+    const ts = "1730000000.000480";
+    await deliverEvent(
+      harness.bot,
+      eventEnvelope(messageEvent({ channel: "D18", channelType: "im", ts, user: ASKER, text: "words" })),
+    );
+    await slack.waitFor(() => callsFor("chat.startStream", "D18").length > 0 || undefined);
+    slack.failNext("chat.appendStream", "message_not_in_streaming_state");
+    await slack.waitFor(() => slack.thread("D18", ts).find((message) => message.text.includes("Model:")));
+    await harness.adapter.idle();
+    const [streamed, ...posted] = slack.thread("D18", ts);
+    expect(posted.length).toBeGreaterThanOrEqual(1);
+    expect(callsFor("chat.postMessage", "D18")).toHaveLength(posted.length);
+    const all = [streamed?.text ?? "", ...posted.map((message) => message.text)].join(" ");
+    for (const word of words) expect(all.match(new RegExp(`\\b${word}\\b`, "g")), word).toHaveLength(1);
+    expect(posted.at(-1)?.text.endsWith(SLACK_CHAT_MODEL_LINE)).toBe(true);
+    expect(controlIds(posted.at(-1))).toEqual([FEEDBACK_ACTION_ID]);
   });
 
   it("a provider error mid-stream appends the one-sentence notice, then stops with Retry", async () => {
