@@ -8,6 +8,7 @@ import { composeReplyText, cutOffFooter, errorMessageText } from "./footer.ts";
 import { layoutReply } from "./layout.ts";
 import { createMessageWriter } from "./message-writer.ts";
 import type { RenderOutcome } from "./render-reply.ts";
+import { afterLastWhitespace, cutPoint } from "./stream-cuts.ts";
 import {
   type MessageStream,
   type PostedMessage,
@@ -32,23 +33,6 @@ class HandOver extends Error {
 
 /** Room kept in a message for the line that closes a code fence cut at the message's end. */
 const FENCE_CLOSE_ROOM = 12;
-
-/** The offset just after the last whitespace in `text` from `from` on, or `from` when there is none. */
-function afterLastWhitespace(text: string, from: number): number {
-  for (let index = text.length - 1; index >= from; index--) {
-    if (/\s/.test(text[index] ?? "")) return index + 1;
-  }
-  return from;
-}
-
-/** Where to cut `text` so the first part holds at most `room` characters: a line break, else a space, else `room`. */
-function cutPoint(text: string, room: number): number {
-  const window = text.slice(0, room);
-  const lineBreak = window.lastIndexOf("\n");
-  if (lineBreak > room / 2) return lineBreak + 1;
-  const space = afterLastWhitespace(window, 0);
-  return space > room / 2 ? space : Math.max(1, room);
-}
 
 /**
  * Streams a reply: the first text (or a task: "Searching the web…") starts a message at once, later text is appended
@@ -146,6 +130,8 @@ export async function streamReply(
       if (rest.length <= room) return rest === "" && pieceTasks.length === 0 ? true : send(rest, pieceTasks);
       if (whole && current && rest.length <= stream.maxMessageLength) {
         await stopCurrent(NO_CONTROLS);
+        // A new message needs no blank line before its first text.
+        rest = rest.replace(/^\n+/, "");
         continue;
       }
       const cut = cutPoint(rest, Math.max(1, room - FENCE_CLOSE_ROOM));
