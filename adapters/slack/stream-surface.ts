@@ -1,6 +1,7 @@
 // Slack's native streaming (chat.startStream, appendStream, stopStream) as the renderer's append-only MessageStream.
 import type { webApi } from "@slack/bolt";
 import type { Logger } from "../../src/logger.ts";
+import type { SharedBudget, WritePriority } from "../../src/render/edit-pacer.ts";
 import {
   type MessageStream,
   type ReplyControl,
@@ -95,6 +96,19 @@ function chunksOf(piece: StreamPiece) {
 /** Builds the stream of one answer in a thread. */
 export function createSlackStream(options: SlackStreamOptions): MessageStream {
   const { client, channel, threadTs, logger } = options;
+  const budgets = options.workspaces.budgets(options.recipientTeamId);
+
+  /** Runs one call once its workspace budget grants a slot. */
+  async function paced<T>(budget: SharedBudget, priority: WritePriority, call: () => Promise<T>): Promise<T> {
+    const ticket = budget.request(priority);
+    await ticket.granted;
+    try {
+      return await call();
+    } finally {
+      ticket.done();
+    }
+  }
+
   return {
     // The same length as a posted answer, so native and fallback answers look alike.
     maxMessageLength: SLACK_ANSWER_MAX_CHARACTERS,
@@ -102,6 +116,10 @@ export function createSlackStream(options: SlackStreamOptions): MessageStream {
     inert: inertMarkdown,
 
     async start(piece) {
+      // A workspace that started its Tier 2 share of streams this minute gets this answer posted and updated rather
+      // than kept waiting for a slot.
+      const ticket = budgets.start.tryNow();
+      if (!ticket) throw new Error("chat.startStream budget spent for this minute");
       try {
         const result = await client.chat.startStream({
           channel,
@@ -127,12 +145,16 @@ export function createSlackStream(options: SlackStreamOptions): MessageStream {
           "slack refused native streaming: this workspace's answers are posted and updated instead",
         );
         throw new StreamUnavailableError(`chat.startStream: ${code}`, { cause: error });
+      } finally {
+        ticket.done();
       }
     },
 
     async append(message, piece) {
       try {
-        await client.chat.appendStream({ channel, ts: message.id, chunks: chunksOf(piece) });
+        await paced(budgets.append, "stream", () =>
+          client.chat.appendStream({ channel, ts: message.id, chunks: chunksOf(piece) }),
+        );
       } catch (error) {
         if (slackErrorCode(error) === STOPPED_BY_USER_ERROR) {
           options.onStoppedInSlack();
@@ -147,13 +169,15 @@ export function createSlackStream(options: SlackStreamOptions): MessageStream {
       // The text is all appended already: stopStream gets only the controls (text given again would show twice).
       const blocks =
         requestId !== undefined && controls.length > 0 ? replyBlocks("", controls, requestId) : [];
-      await client.chat.stopStream({
-        channel,
-        ts: message.id,
-        ...(blocks.length > 0
-          ? { blocks: blocks as unknown as webApi.ChatStopStreamArguments["blocks"] }
-          : {}),
-      });
+      await paced(budgets.stop, "finish", () =>
+        client.chat.stopStream({
+          channel,
+          ts: message.id,
+          ...(blocks.length > 0
+            ? { blocks: blocks as unknown as webApi.ChatStopStreamArguments["blocks"] }
+            : {}),
+        }),
+      );
     },
   };
 }

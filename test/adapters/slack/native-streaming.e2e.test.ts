@@ -332,3 +332,40 @@ describe("native streaming on Slack", () => {
     expect(slack.thread("D16", second)[0]?.text).toContain("Second answer, also posted.");
   });
 });
+
+describe("native streaming's start budget", () => {
+  let busy: SlackHarness;
+  beforeAll(async () => {
+    busy = await startSlackHarness({ nativeStreaming: true });
+  });
+  afterAll(async () => {
+    await busy?.close();
+  });
+
+  it("past Slack's 20 stream starts a minute in a workspace, an answer is posted and updated instead", async () => {
+    const { slack } = busy;
+    const threads = Array.from(
+      { length: 22 },
+      (_, index) => `1740000000.${String(index + 1).padStart(6, "0")}`,
+    );
+    for (const [index, ts] of threads.entries()) {
+      busy.provider.enqueue({ text: `Answer number ${index}, in full.` });
+      await deliverEvent(
+        busy.bot,
+        eventEnvelope(
+          messageEvent({ channel: "D30", channelType: "im", ts, user: ASKER, text: `q${index}` }),
+        ),
+      );
+      await slack.waitFor(() => slack.thread("D30", ts).find((message) => message.text.includes("Model:")));
+    }
+    await busy.adapter.idle();
+    expect(slack.callsTo("chat.startStream")).toHaveLength(20);
+    // Every question has its answer, whole: the last two posted the usual way.
+    for (const [index, ts] of threads.entries()) {
+      const [answer, ...more] = slack.thread("D30", ts);
+      expect(more).toEqual([]);
+      expect(answer?.text).toContain(`Answer number ${index}, in full.`);
+      expect(slack.streaming.streams.has(answer?.ts ?? "")).toBe(index < 20);
+    }
+  });
+});
