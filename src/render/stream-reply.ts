@@ -2,7 +2,7 @@
 import { asParleyError, ParleyError } from "../errors.ts";
 import type { Citation, ReplyResult } from "../types.ts";
 import { drain, type EventSource, type PulledEvent } from "./event-source.ts";
-import { fenceAt, type OpenFence } from "./fences.ts";
+import { fenceAt } from "./fences.ts";
 import { type Ending, finalControls, NO_CONTROLS } from "./final-controls.ts";
 import { composeReplyText, cutOffFooter, errorMessageText } from "./footer.ts";
 import { layoutReply } from "./layout.ts";
@@ -57,7 +57,7 @@ export async function streamReply(
   let text = "";
   let sentOffset = 0;
   let answeringModel: string | undefined;
-  let current: { posted: PostedMessage; fence: OpenFence | null } | undefined;
+  let current: { posted: PostedMessage } | undefined;
   let lastWriteAtMs = Number.NEGATIVE_INFINITY;
   let firstError: unknown;
   /** Set once an append failed: the rest of the answer is posted as new messages at the end. */
@@ -86,13 +86,12 @@ export async function streamReply(
     try {
       if (!current) {
         const posted = await stream.start({ markdown, tasks: pieceTasks });
-        current = { posted, fence: null };
+        current = { posted };
         messages.push(posted);
         shown.push("");
       } else {
         await stream.append(current.posted, { markdown, tasks: pieceTasks });
       }
-      current.fence = fenceAt(markdown, 0, markdown.length, current.fence);
       shown[shown.length - 1] = (shown.at(-1) ?? "") + markdown;
       lastWriteAtMs = clock.now();
       return true;
@@ -137,7 +136,9 @@ export async function streamReply(
       const cut = cutPoint(rest, Math.max(1, room - FENCE_CLOSE_ROOM));
       let head = rest.slice(0, cut);
       rest = rest.slice(cut);
-      const fence = fenceAt(head, 0, head.length, current?.fence ?? null);
+      // Read from the message's start: a piece may begin mid-line, where no fence can open.
+      const before = current ? (shown.at(-1) ?? "") : "";
+      const fence = fenceAt(before + head, 0, before.length + head.length, null);
       if (fence) {
         head = `${head.replace(/\n?$/, "\n")}${fence.closeLine}`;
         rest = `${fence.openLine}\n${rest}`;
