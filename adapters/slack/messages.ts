@@ -70,9 +70,11 @@ export function registerMessageListeners(
       logger.debug({ eventId: message.eventId }, "slack message already answered");
       return;
     }
-    // The placeholder is posted beside the engine's work, not before it.
+    // A natively streamed answer shows itself from its first piece; otherwise a placeholder holds its place, posted
+    // beside the engine's work, not before it.
     const target = { channel: message.channel, threadTs: route.replyThreadTs };
-    const placeholder = postPlaceholder(args.client, target, logger);
+    const streams = deps.streaming.streams(message.teamId) && route.replyThreadTs !== undefined;
+    const placeholder = streams ? undefined : postPlaceholder(args.client, target, logger);
     const displayName = message.displayName ?? (await deps.displayName(args.client, message.userId));
     const turn = turnOf(displayName);
     answerer.answer(turn, (turnLogger) =>
@@ -83,7 +85,16 @@ export function registerMessageListeners(
         logger: turnLogger,
         editIntervalMs: deps.editIntervalMs,
         updateBudget: deps.editPacer.budget(turn.key.workspace),
-        placeholder,
+        ...(placeholder ? { placeholder } : {}),
+        ...(streams
+          ? {
+              streamTo: {
+                recipientUserId: message.userId,
+                recipientTeamId: message.teamId,
+                workspaces: deps.streaming,
+              },
+            }
+          : {}),
       }),
     );
   };
