@@ -39,7 +39,10 @@ export const INTERACTION_TOKEN_LIFETIME_MS = 15 * 60_000 - 30_000;
 
 /** What the interaction handler needs. */
 export interface InteractionHandlerOptions {
+  /** The bot's REST client: channel messages (a fallback past the token's lifetime, a message command's thread). */
   rest: REST;
+  /** Interaction callbacks and the interaction's webhook, outside the bot's global limit (default: `rest`). */
+  interactionRest?: REST;
   engine: Engine;
   /** Runs each command's turn: request id, replies in flight, the "turn finished" line. */
   lifecycle: TurnLifecycle;
@@ -62,6 +65,7 @@ export function createInteractionHandler(
   options: InteractionHandlerOptions,
 ): (interaction: CommandInteractionPayload | ComponentInteractionPayload) => Promise<void> {
   const { rest, engine, lifecycle, logger, clock } = options;
+  const hooks = options.interactionRest ?? rest;
   const pacing = options.pacer ? { pacer: options.pacer } : {};
   const { controls } = options;
 
@@ -90,7 +94,7 @@ export function createInteractionHandler(
     body: Record<string, unknown>,
   ): Promise<void> => {
     try {
-      await rest.post(Routes.interactionCallback(interaction.id, interaction.token), { body, auth: false });
+      await hooks.post(Routes.interactionCallback(interaction.id, interaction.token), { body, auth: false });
     } catch (error) {
       if (
         error instanceof DiscordAPIError &&
@@ -163,7 +167,7 @@ export function createInteractionHandler(
     withControls = true,
   ): Promise<void> => {
     const callbackRoute = Routes.interactionCallback(interaction.id, interaction.token);
-    const deferred = rest.post(callbackRoute, {
+    const deferred = hooks.post(callbackRoute, {
       body: {
         type: InteractionResponseType.DeferredChannelMessageWithSource,
         ...(ephemeral ? { data: { flags: MessageFlags.Ephemeral } } : {}),
@@ -182,7 +186,7 @@ export function createInteractionHandler(
       async ({ events, logger: turnLogger, requestId }) => {
         const buttons = controls && withControls ? { controlsId: requestId } : {};
         const surface = createInteractionSurface({
-          rest,
+          rest: hooks,
           applicationId: interaction.application_id,
           interactionToken: interaction.token,
           deferred,
@@ -202,7 +206,7 @@ export function createInteractionHandler(
 
   const answerPress = controls
     ? createControlPressHandler({
-        rest,
+        rest: hooks,
         engine,
         controls,
         logger,

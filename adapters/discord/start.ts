@@ -1,5 +1,13 @@
 // Starts the Discord adapter: logs the bot in, routes slash commands and messages to the engine, stops cleanly.
-import { Client, Events, GatewayDispatchEvents, GatewayIntentBits, Partials, RESTEvents } from "discord.js";
+import {
+  Client,
+  Events,
+  GatewayDispatchEvents,
+  GatewayIntentBits,
+  Partials,
+  type REST,
+  RESTEvents,
+} from "discord.js";
 import type { Config } from "../../src/config.ts";
 import type { ReplyControls } from "../../src/controls/reply-controls.ts";
 import { ParleyError } from "../../src/errors.ts";
@@ -13,6 +21,7 @@ import { createAttachmentReader } from "./attachments.ts";
 import { DISCORD_CHANNEL_BUDGET } from "./channel-surface.ts";
 import { DISCORD_CACHES } from "./client-caches.ts";
 import { connectDiscordClient } from "./connect.ts";
+import { closeInteractionRest, createInteractionRest } from "./interaction-rest.ts";
 import { createInteractionHandler, INTERACTION_TOKEN_LIFETIME_MS } from "./interactions.ts";
 import { inviteUrl } from "./invite-url.ts";
 import { errorForLog, withoutTokens } from "./log-error.ts";
@@ -56,6 +65,8 @@ export interface DiscordAdapterOptions {
 /** A running Discord adapter. */
 export interface DiscordAdapter {
   client: Client;
+  /** The REST client of interaction callbacks and webhook edits (see interaction-rest.ts). */
+  interactionRest: REST;
   /** What the adapter is connected to, for the start-up summary: who it is, where, and its invite URL. */
   summary: string[];
   /** Stops taking new events, drains the lifecycle (answers finish or are marked interrupted), disconnects. */
@@ -104,8 +115,10 @@ export async function startDiscordAdapter(options: DiscordAdapterOptions): Promi
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
   const tokenLifetimeMs = options.interactionTokenLifetimeMs ?? INTERACTION_TOKEN_LIFETIME_MS;
+  const interactionRest = createInteractionRest(config.discord.apiUrl);
   const handleInteraction = createInteractionHandler({
     rest: client.rest,
+    interactionRest,
     engine,
     lifecycle,
     logger,
@@ -140,13 +153,15 @@ export async function startDiscordAdapter(options: DiscordAdapterOptions): Promi
   client.ws.on(GatewayDispatchEvents.MessageCreate, (message: MessagePayload) => {
     if (lifecycle.accepting()) run("message", () => handleMessage(message));
   });
-  client.rest.on(RESTEvents.RateLimited, (info) => {
-    reporter.rateLimited();
-    logger.warn(
-      { route: withoutTokens(info.route), retryAfterMs: info.retryAfter, global: info.global },
-      "discord rate limit hit",
-    );
-  });
+  for (const rest of [client.rest, interactionRest]) {
+    rest.on(RESTEvents.RateLimited, (info) => {
+      reporter.rateLimited();
+      logger.warn(
+        { route: withoutTokens(info.route), retryAfterMs: info.retryAfter, global: info.global },
+        "discord rate limit hit",
+      );
+    });
+  }
   client.on(Events.Error, (error) => logger.error({ error: errorForLog(error) }, "discord client error"));
   client.on(Events.Warn, (message) => logger.warn({ message }, "discord client warning"));
   // Connected while every shard of this client is ready; a shard reconnecting or closed for good is down.
@@ -174,6 +189,9 @@ export async function startDiscordAdapter(options: DiscordAdapterOptions): Promi
     apiUrl: config.discord.apiUrl,
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.gatewayProgressTimeoutMs ? { progressTimeoutMs: options.gatewayProgressTimeoutMs } : {}),
+  }).catch((error: unknown) => {
+    closeInteractionRest(interactionRest);
+    throw error;
   });
   try {
     if (config.discord.registerCommandsOnStart) {
@@ -187,6 +205,7 @@ export async function startDiscordAdapter(options: DiscordAdapterOptions): Promi
     }
   } catch (error) {
     await client.destroy();
+    closeInteractionRest(interactionRest);
     throw commandRegistrationFailure(error, {
       apiUrl: config.discord.apiUrl,
       ...(config.discord.guildId ? { guildId: config.discord.guildId } : {}),
@@ -199,6 +218,7 @@ export async function startDiscordAdapter(options: DiscordAdapterOptions): Promi
   );
   return {
     client,
+    interactionRest,
     summary: discordSummary(client, invite),
     async stop() {
       // The lifecycle refuses new turns from here; commands still hear why. The token must stay valid until the
@@ -206,6 +226,7 @@ export async function startDiscordAdapter(options: DiscordAdapterOptions): Promi
       await lifecycle.drain(options.stopGraceMs ?? 10_000);
       accepting = false;
       await client.destroy();
+      closeInteractionRest(interactionRest);
       reporter.connected(false);
     },
   };
