@@ -22,6 +22,12 @@ export interface BotProcess {
   stop(): Promise<void>;
 }
 
+/** Bots still running: killed when the bench exits, whatever way it exits (a timeout, a crash). */
+const running = new Set<ChildProcess>();
+process.once("exit", () => {
+  for (const child of running) child.kill("SIGKILL");
+});
+
 /** Starts `node <entry>` in an empty folder with PATH and `env` only (no developer .env is read). */
 export function startBotProcess(
   entry: string,
@@ -33,6 +39,8 @@ export function startBotProcess(
     env: { PATH: process.env.PATH ?? "", ...env(directory) },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  running.add(child);
+  child.once("exit", () => running.delete(child));
   let output = "";
   const failures: string[] = [];
   let partialLine = "";
@@ -58,12 +66,12 @@ export function startBotProcess(
     failureLines: () => [...failures],
     ready: (timeoutMs) =>
       new Promise<void>((resolve, reject) => {
+        const deadline = Date.now() + timeoutMs;
         const timer = setInterval(() => {
           if (/(parley|relay) is running/.test(output)) finish();
           else if (Date.now() > deadline) finish(new Error(`${entry} did not start within ${timeoutMs} ms`));
           else if (child.exitCode !== null) finish(new Error(`${entry} exited with ${child.exitCode}`));
         }, 20);
-        const deadline = Date.now() + timeoutMs;
         const finish = (error?: Error): void => {
           clearInterval(timer);
           if (error) reject(new Error(`${error.message}; its output ends:\n${output.slice(-2000)}`));

@@ -21,7 +21,12 @@ export interface Figures {
   errorSamples: string[];
   eventToProviderRequestMs: Percentiles;
   firstTokenToPlatformMs: Percentiles;
+  /** User+system CPU of the bot over the level (turns and its idle background alike), per turn sent. */
   cpuMsPerTurn: number;
+  /** The bot's CPU per second while idle, sampled just before the turns (background work, not turns). */
+  idleCpuMsPerSecond: number;
+  /** Wall time of the level's turns, over which cpuMsPerTurn was measured. */
+  levelSeconds: number;
   peakRssMb: number;
   platform429s: number;
   /** Provider requests that carried no bench question (parley's own extra calls, if any). */

@@ -14,6 +14,8 @@ export interface BenchOptions {
   firstTokenMs: number;
   tokensPerSecond: number;
   answerTokens: number;
+  /** How long a round may run past its answers' streaming time before its unanswered turns count as errors. */
+  roundGraceMs: number;
   /** The whole run fails after this long. */
   timeoutMs: number;
 }
@@ -22,18 +24,20 @@ export const USAGE = `Usage: npm run bench -- [options]
   --platform discord|slack     one platform (default: both)
   --conversations 1,50,500     concurrent conversation levels
   --history 10,1000,10000      stored-message levels
-  --turns N                    turns per conversation at every level (default: 20 at 1, 4 up to 50, 1 above;
+  --turns N                    turns per conversation at every level (default: 10 at 1, 4 up to 50, 1 above;
                                10 per history level)
   --first-token-ms N           the fake provider's delay before the first token (default 300)
   --tokens-per-second N        the fake provider's token rate (default 50)
   --answer-tokens N            tokens in every answer (default 60)
-  --timeout-s N                the whole run's limit (default 900)
+  --round-grace-s N            how long a round may run past its answers' streaming before its unanswered
+                               turns count as errors (default 30)
+  --timeout-s N                the whole run's limit (default 1200)
   --smoke                      tiny counts: conversations 1,2; history 10,100; 2 turns; fast answers
   --json                       print one JSON document on stdout and nothing else`;
 
-/** The default turns per conversation at a conversation level: about 20-200 turns, bounded in time. */
+/** The default turns per conversation at a conversation level: 10 to 500 turns, bounded in time. */
 export function defaultTurns(conversations: number): number {
-  if (conversations <= 1) return 20;
+  if (conversations <= 1) return 10;
   if (conversations <= 50) return 4;
   return 1;
 }
@@ -50,7 +54,8 @@ export function parseOptions(argv: string[]): BenchOptions {
     firstTokenMs: 300,
     tokensPerSecond: 50,
     answerTokens: 60,
-    timeoutMs: 900_000,
+    roundGraceMs: 30_000,
+    timeoutMs: 1_200_000,
   };
   const given = new Set<string>();
   for (let index = 0; index < argv.length; index++) {
@@ -91,6 +96,9 @@ export function parseOptions(argv: string[]): BenchOptions {
         break;
       case "--answer-tokens":
         options.answerTokens = wholeNumber(name, value(), 2);
+        break;
+      case "--round-grace-s":
+        options.roundGraceMs = wholeNumber(name, value(), 0) * 1000;
         break;
       case "--timeout-s":
         options.timeoutMs = wholeNumber(name, value()) * 1000;

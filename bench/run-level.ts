@@ -1,6 +1,7 @@
 // Runs one level for one bot: fresh fakes and a fresh bot process, the turns, then the process's readings.
 import { createServer } from "node:net";
 import { join } from "node:path";
+import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { loadConfig } from "../src/config.ts";
 import { startBotProcess } from "./bot-process.ts";
@@ -22,6 +23,8 @@ export interface AnswerSettings {
   tokensPerSecond: number;
   /** Tokens in every answer. */
   answerTokens: number;
+  /** How long a round may take beyond its answers' own streaming time before its open turns count as errors. */
+  roundGraceMs: number;
 }
 
 /**
@@ -47,11 +50,12 @@ const ENTRIES: Record<Bot, Record<Platform, string>> = {
   },
 };
 
-/** How long the bot may take to connect, and a round beyond its answers' own streaming time. */
+/** How long the bot may take to connect. */
 const STARTUP_TIMEOUT_MS = 30_000;
-const ROUND_GRACE_MS = 60_000;
 /** Pause after the last answer, so bookkeeping that follows it (storing the exchange) counts as the turn's CPU. */
 const SETTLE_MS = 300;
+/** How long the bot's idle CPU is sampled, before the turns. */
+const IDLE_SAMPLE_MS = 1000;
 /** The model parley asks for by default; the relay asks for the same. */
 const DEFAULT_CHAT_MODEL = loadConfig({ AIML_API_KEY: "bench-provider-key" }).models.chat;
 
@@ -102,16 +106,23 @@ export async function runLevel(
     }
     // Let the bot take in the new threads (Discord's THREAD_CREATE) and finish the warm-up's bookkeeping.
     await sleep(SETTLE_MS);
+    // The process's own background CPU (timers, heartbeats, GC, compilation) while nothing happens, for reading
+    // CPU per turn at low load, where a turn's share of the level's wall time is large.
+    const idleStartMs = cpuTimeMs(botProcess.pid);
+    await sleep(IDLE_SAMPLE_MS);
+    const idleCpuMsPerSecond = ((cpuTimeMs(botProcess.pid) - idleStartMs) * 1000) / IDLE_SAMPLE_MS;
     const cpuAtStartMs = cpuTimeMs(botProcess.pid);
+    const levelStartedAtMs = performance.now();
     const batches =
       plan.kind === "concurrent"
         ? Array.from({ length: plan.rounds }, () => conversations)
         : conversations.map((conversation) => [conversation]);
     const roundTimeoutMs =
-      ROUND_GRACE_MS + answers.firstTokenMs + (answers.answerTokens * 1000) / answers.tokensPerSecond;
+      answers.roundGraceMs + answers.firstTokenMs + (answers.answerTokens * 1000) / answers.tokensPerSecond;
     for (const [index, batch] of batches.entries()) {
       const round = batch.map((conversation) => ({ conversation, turn: book.create() }));
       sent.push(...round);
+      const deadline = Date.now() + roundTimeoutMs;
       const deliveries = round.map(({ conversation, turn }) =>
         world.send(conversation, turn).catch((error: unknown) => {
           deliveryErrors.push(
@@ -120,7 +131,6 @@ export async function runLevel(
         }),
       );
       await Promise.all(deliveries);
-      const deadline = Date.now() + roundTimeoutMs;
       for (;;) {
         const done = round.filter(({ turn }) => isComplete(turn)).length;
         progress(`round ${index + 1}/${batches.length}: ${done}/${round.length} answered`);
@@ -130,19 +140,27 @@ export async function runLevel(
     }
     await sleep(SETTLE_MS);
     const cpuUsedMs = cpuTimeMs(botProcess.pid) - cpuAtStartMs;
+    const levelEndedAtMs = performance.now();
     const peakMb = peakRssMb(botProcess.pid);
     for (const { conversation, turn } of sent) turn.answered = world.shows(conversation, turn);
     const turns = sent.map(({ turn }) => turn);
-    const incomplete = turns
-      .filter((turn) => !isComplete(turn))
-      .map((turn) => `turn ${turn.number}: not answered in time`);
-    const failures = [...deliveryErrors, ...incomplete, ...botProcess.failureLines()];
+    const incomplete = turns.filter((turn) => !isComplete(turn)).length;
+    const failureLines = botProcess.failureLines();
+    const samples = [
+      ...deliveryErrors,
+      ...(incomplete > 0
+        ? [
+            `${incomplete} turns not answered within ${Math.round(roundTimeoutMs / 1000)} s of their round's start`,
+          ]
+        : []),
+      ...failureLines,
+    ];
     return {
       turns: turns.length,
       measuredTurns: turns.filter(isMeasured).length,
       answeredTurns: turns.filter((turn) => turn.answered).length,
-      errors: failures.length,
-      errorSamples: failures.slice(0, 3).map((line) => line.slice(0, 300)),
+      errors: deliveryErrors.length + incomplete + failureLines.length,
+      errorSamples: samples.slice(0, 4).map((line) => line.slice(0, 300)),
       eventToProviderRequestMs: percentiles(
         intervals(
           turns,
@@ -158,6 +176,8 @@ export async function runLevel(
         ),
       ),
       cpuMsPerTurn: round(cpuUsedMs / Math.max(1, turns.length)),
+      idleCpuMsPerSecond: round(idleCpuMsPerSecond),
+      levelSeconds: round((levelEndedAtMs - levelStartedAtMs) / 1000),
       peakRssMb: round(peakMb),
       platform429s: world.rateLimitedCount(),
       otherProviderRequests: unmatchedRequests(),

@@ -101,6 +101,7 @@ async function main(): Promise<void> {
     firstTokenMs: options.firstTokenMs,
     tokensPerSecond: options.tokensPerSecond,
     answerTokens: options.answerTokens,
+    roundGraceMs: options.roundGraceMs,
   };
   const progress = createProgress();
   const platforms: PlatformReport[] = [];

@@ -56,6 +56,8 @@ const RESOURCE_HEADERS = [
   "ratio",
   "parley 429s",
   "relay 429s",
+  "idle CPU/s",
+  "level s",
   "turns",
   "answered",
   "errors",
@@ -72,6 +74,8 @@ function resourceRow(label: string, parley: Figures, relay: Figures, cpu: number
     times(rss),
     String(parley.platform429s),
     String(relay.platform429s),
+    `${show(parley.idleCpuMsPerSecond)}/${show(relay.idleCpuMsPerSecond)} ms`,
+    `${show(parley.levelSeconds)}/${show(relay.levelSeconds)}`,
     `${parley.turns}/${relay.turns}`,
     `${parley.answeredTurns}/${relay.answeredTurns}`,
     `${parley.errors}/${relay.errors}`,
@@ -105,7 +109,7 @@ export function platformTables(report: PlatformReport): string {
         ),
       ),
       formatTable(
-        "resources per level (turns, answered, errors: parley/relay)",
+        "resources per level (idle CPU, level wall time, turns, answered, errors: parley/relay)",
         RESOURCE_HEADERS,
         levels.map((level) =>
           resourceRow(
@@ -152,7 +156,34 @@ export function platformTables(report: PlatformReport): string {
       ),
     );
   }
+  const samples = errorSamples(report);
+  if (samples.length > 0) parts.push(["errors (first few per level):", ...samples].join("\n"));
   return parts.join("\n\n");
+}
+
+/** "  <bot> <level>: <error>" lines for every figure set that has errors. */
+function errorSamples(report: PlatformReport): string[] {
+  const sets: [string, Figures][] = [
+    ...report.concurrency.flatMap((level): [string, Figures][] => [
+      [`parley ${level.conversations} conv`, level.parley],
+      [`relay ${level.conversations} conv`, level.relay],
+    ]),
+    ...report.history.levels.map((level): [string, Figures] => [
+      `parley ${level.storedMessages} stored`,
+      level.parley,
+    ]),
+    ...(report.history.relayBaseline
+      ? [["relay history baseline", report.history.relayBaseline] as [string, Figures]]
+      : []),
+  ];
+  return sets.flatMap(([label, figures]) =>
+    figures.errors === 0
+      ? []
+      : [
+          `  ${label}: ${figures.errors} errors`,
+          ...figures.errorSamples.map((sample) => `    ${sample.slice(0, 200)}`),
+        ],
+  );
 }
 
 /** The whole report as text. */
@@ -163,7 +194,7 @@ export function reportText(report: BenchReport): string {
       `${settings.answerTokens}-token answers; ${report.logging}.`,
     `Relay: ${report.relay}`,
     "Percentiles are nearest-rank over every turn of a level; CPU is user+system time of the bot's process over the " +
-      "level divided by its turns; peak RSS is VmHWM of a fresh process per level; 429s are the fakes' answers.",
+      "level divided by its turns (idle CPU/s: the process's background CPU sampled before the turns); peak RSS is VmHWM of a fresh process per level; 429s are the fakes' answers.",
   ];
   const errors =
     report.errors > 0 ? [`${report.errors} errors: see the errors columns (--json has samples).`] : [];

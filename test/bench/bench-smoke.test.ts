@@ -24,6 +24,8 @@ function expectWholeLevel(figures: Figures | null | undefined, turns: number): v
     figures.firstTokenToPlatformMs.p50,
     figures.firstTokenToPlatformMs.p99,
     figures.cpuMsPerTurn,
+    figures.idleCpuMsPerSecond,
+    figures.levelSeconds,
     figures.peakRssMb,
     figures.platform429s,
   ];
