@@ -22,8 +22,8 @@ export interface BenchOptions {
 
 export const USAGE = `Usage: npm run bench -- [options]
   --platform discord|slack     one platform (default: both)
-  --conversations 1,50,500     concurrent conversation levels
-  --history 10,1000,10000      stored-message levels
+  --conversations 1,50,500     concurrent conversation levels ("none": skip them)
+  --history 10,1000,10000      stored-message levels ("none": skip them)
   --turns N                    turns per conversation at every level (default: 10 at 1, 4 up to 50, 1 above;
                                10 per history level)
   --first-token-ms N           the fake provider's delay before the first token (default 300)
@@ -115,6 +115,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     if (!given.has("--first-token-ms")) options.firstTokenMs = 20;
     if (!given.has("--tokens-per-second")) options.tokensPerSecond = 400;
     if (!given.has("--answer-tokens")) options.answerTokens = 12;
+    if (!given.has("--round-grace-s")) options.roundGraceMs = 10_000;
     if (!given.has("--timeout-s")) options.timeoutMs = 240_000;
   }
   return options;
@@ -127,6 +128,8 @@ function wholeNumber(name: string, text: string, least = 1): number {
   return value;
 }
 
+/** A comma list of whole numbers; "none" skips those levels. */
 function wholeNumbers(name: string, text: string): number[] {
+  if (text === "none") return [];
   return text.split(",").map((part) => wholeNumber(name, part.trim()));
 }

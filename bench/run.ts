@@ -1,7 +1,6 @@
 // `npm run bench`: drives parley and a bare relay against the loopback fakes and prints how they compare.
 import { performance } from "node:perf_hooks";
-import type { Figures } from "./measure.ts";
-import { ratio } from "./measure.ts";
+import { type Figures, ratio } from "./measure.ts";
 import { type BenchOptions, defaultTurns, parseOptions } from "./options.ts";
 import { createProgress, type Progress } from "./progress.ts";
 import {

@@ -196,11 +196,10 @@ export function reportText(report: BenchReport): string {
     "Percentiles are nearest-rank over every turn of a level; CPU is user+system time of the bot's process over the " +
       "level divided by its turns (idle CPU/s: the process's background CPU sampled before the turns); peak RSS is VmHWM of a fresh process per level; 429s are the fakes' answers.",
   ];
-  const errors =
-    report.errors > 0 ? [`${report.errors} errors: see the errors columns (--json has samples).`] : [];
+  const errors = report.errors > 0 ? `${report.errors} errors in all (samples above). ` : "";
   return [
     header.join("\n"),
     ...report.platforms.map(platformTables),
-    `${errors.join("")}Finished in ${report.elapsedSeconds} s.`,
+    `${errors}Finished in ${report.elapsedSeconds} s.`,
   ].join("\n\n");
 }
