@@ -8,8 +8,6 @@ import { listenFailure } from "../src/ops/network-failure.ts";
 import { logProcessErrors } from "../src/ops/process-errors.ts";
 import { createParley } from "../src/parley.ts";
 import { storeDescription } from "../src/store/open-stores.ts";
-import { startDiscordAdapter } from "./discord/start.ts";
-import { startSlackAdapter } from "./slack/start.ts";
 
 /** How long replies in flight may take to finish on shutdown before they are marked interrupted. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -70,7 +68,10 @@ async function main(): Promise<void> {
       logger.info({ port: opsServer.port }, "health and metrics listening");
       servedAt.push(opsLine(opsServer.port));
     }
+    // Each adapter's client library is loaded only when its platform is configured: a Discord-only bot never
+    // carries Bolt in memory, nor a Slack-only one discord.js.
     if (config.discord.token) {
+      const { startDiscordAdapter } = await import("./discord/start.ts");
       const discord = await startDiscordAdapter({
         config,
         engine: parley.engine,
@@ -84,6 +85,7 @@ async function main(): Promise<void> {
       summary.push(...discord.summary);
     }
     if (config.slack.botToken) {
+      const { startSlackAdapter } = await import("./slack/start.ts");
       const slack = await startSlackAdapter({
         config,
         engine: parley.engine,

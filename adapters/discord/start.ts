@@ -11,6 +11,7 @@ import { type RenderClock, systemClock } from "../../src/render/surface.ts";
 import type { Engine } from "../../src/types.ts";
 import { createAttachmentReader } from "./attachments.ts";
 import { DISCORD_CHANNEL_BUDGET } from "./channel-surface.ts";
+import { DISCORD_CACHES } from "./client-caches.ts";
 import { connectDiscordClient } from "./connect.ts";
 import { createInteractionHandler, INTERACTION_TOKEN_LIFETIME_MS } from "./interactions.ts";
 import { inviteUrl } from "./invite-url.ts";
@@ -79,6 +80,7 @@ export async function startDiscordAdapter(options: DiscordAdapterOptions): Promi
     // DM channels are not cached before their first message; without these partials DMs are dropped.
     partials: [Partials.Channel, Partials.Message],
     rest: { api: config.discord.apiUrl },
+    ...DISCORD_CACHES,
     ...shardOptions(config.discord.shards),
     // A second guard: every message body sets allowed_mentions itself (see message-body.ts).
     allowedMentions: { parse: [], repliedUser: false },

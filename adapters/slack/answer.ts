@@ -28,7 +28,15 @@ export function createAnswerer(
         turn,
         async ({ events, logger: turnLogger, requestId }) => {
           const surface = makeSurface(turnLogger);
-          if (controls) surface.showControlsOf?.(requestId);
+          if (controls) {
+            surface.showControlsOf?.(requestId);
+            // Stopping the stream in Slack is the asker's own stop: the model's request ends too.
+            surface.whenStoppedInSlack?.(() => {
+              controls.stop(requestId, { platform: "slack", id: turn.author.id }).catch((error: unknown) => {
+                turnLogger.warn({ err: error }, "could not stop an answer stopped in Slack");
+              });
+            });
+          }
           const outcome = await renderReply(events, surface);
           await surface.finish();
           if (outcome.surfaceError !== undefined) {

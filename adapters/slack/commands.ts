@@ -47,9 +47,16 @@ export function registerCommandListeners(
       }
       // The answer starts a thread (or continues the one the command came from); its key needs the root's ts.
       const header = commandHeader(command);
+      // Streamed natively, the answer goes in the thread under the question; otherwise it fills the placeholder.
+      const streams = deps.streaming.streams(command.teamId);
       const rootTs = await postPlaceholder(
         client,
-        { channel: command.channel, threadTs: command.threadTs, header },
+        {
+          channel: command.channel,
+          threadTs: command.threadTs,
+          header,
+          ...(streams ? { thinking: false } : {}),
+        },
         logger,
       );
       if (rootTs === undefined) {
@@ -67,8 +74,15 @@ export function registerCommandListeners(
           logger: turnLogger,
           editIntervalMs: deps.editIntervalMs,
           updateBudget: deps.editPacer.budget(command.teamId),
-          placeholder: Promise.resolve(rootTs),
-          header,
+          ...(streams
+            ? {
+                streamTo: {
+                  recipientUserId: command.userId,
+                  recipientTeamId: command.teamId,
+                  workspaces: deps.streaming,
+                },
+              }
+            : { placeholder: Promise.resolve(rootTs), header }),
           showErrorPrivately: async (text) => {
             await respond({ response_type: "ephemeral", text: `:warning: ${text}` });
           },

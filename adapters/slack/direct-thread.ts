@@ -94,6 +94,11 @@ export async function answerInDirectThread(input: {
       setStatus: async (text) => {
         await controls.setStatus(text);
       },
+      streamTo: {
+        recipientUserId: message.userId,
+        recipientTeamId: message.teamId,
+        workspaces: deps.streaming,
+      },
     }),
   );
 }

@@ -61,3 +61,18 @@ export function shorten(text: string, maxCharacters: number): string {
   const lastSpace = cut.lastIndexOf(" ");
   return `${lastSpace > maxCharacters * 0.6 ? cut.slice(0, lastSpace) : cut}…`;
 }
+
+/**
+ * A mention's opening in parley's Markdown, raw or as an HTML entity (Markdown decodes `&lt;`): `<@U…>`, `<#C…>`,
+ * `<!channel>`, `<!subteam^…>`.
+ */
+const MARKDOWN_MENTION_OPENING = /(<|&lt;|&#0*60;|&#x0*3c;)(?=[@#!])/gi;
+
+/**
+ * Keeps Markdown as Markdown (for Slack's markdown_text, which renders it itself) but makes mentions and broadcasts
+ * inert: an invisible joiner after the "<" of `<@U1>`, `<!channel>`, and after the "@" of "@here". Works on any piece
+ * that ends after whitespace, so a streamed answer can be made inert one appended piece at a time.
+ */
+export function inertMarkdown(markdown: string): string {
+  return defuseBroadcastWords(markdown.replace(MARKDOWN_MENTION_OPENING, `$1${WORD_JOINER}`));
+}

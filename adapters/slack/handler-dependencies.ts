@@ -4,6 +4,7 @@ import type { EditPacer } from "../../src/render/edit-pacer.ts";
 import type { AttachmentReader, Engine } from "../../src/types.ts";
 import type { AdminStatusLookup } from "./admin-status.ts";
 import type { Answerer } from "./answer.ts";
+import type { StreamingWorkspaces } from "./streaming-workspaces.ts";
 import type { DisplayNameLookup } from "./user-names.ts";
 
 /** The dependencies of the Slack listeners. */
@@ -19,4 +20,6 @@ export interface SlackHandlerDependencies {
   editIntervalMs: number;
   /** chat.update budgets by workspace, shared by every answer of the adapter. */
   editPacer: EditPacer;
+  /** Where answers are streamed natively (chat.startStream) rather than posted and updated. */
+  streaming: StreamingWorkspaces;
 }

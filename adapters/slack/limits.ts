@@ -20,6 +20,14 @@ export const SLACK_EDIT_INTERVAL_MS = 1_200;
  */
 export const SLACK_UPDATE_BUDGET: BudgetRate = { limit: 50, windowMs: 60_000 };
 
+/**
+ * Native streaming's calls one workspace allows, shared by every answer: chat.startStream and chat.stopStream are
+ * Tier 2 ("20+ per minute"), chat.appendStream Tier 4 ("100+ per minute").
+ */
+export const SLACK_STREAM_START_BUDGET: BudgetRate = { limit: 20, windowMs: 60_000 };
+export const SLACK_STREAM_STOP_BUDGET: BudgetRate = { limit: 20, windowMs: 60_000 };
+export const SLACK_STREAM_APPEND_BUDGET: BudgetRate = { limit: 100, windowMs: 60_000 };
+
 /** Longest thread title set on an assistant thread. */
 export const SLACK_THREAD_TITLE_MAX_CHARACTERS = 80;
 

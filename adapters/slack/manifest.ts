@@ -61,6 +61,10 @@ export const SLACK_METHOD_SCOPES: Readonly<Record<string, string | undefined>> =
   "chat.postEphemeral": "chat:write",
   "chat.postMessage": "chat:write",
   "chat.update": "chat:write",
+  // Native streaming of answers (docs.slack.dev: bot scope chat:write for all three).
+  "chat.appendStream": "chat:write",
+  "chat.startStream": "chat:write",
+  "chat.stopStream": "chat:write",
   // Summarize reads a thread or a channel's recent messages (groups:, im: and mpim:history cover the other kinds).
   "conversations.history": "channels:history",
   "conversations.replies": "channels:history",

@@ -15,9 +15,12 @@ import type { ViewingContexts } from "./viewing-context.ts";
  * itself (a mention arrives twice, as app_mention and as message, with different event ids).
  */
 export async function claimMessage(engine: Engine, message: SlackMessage, logger: Logger): Promise<boolean> {
-  if (message.eventId !== undefined && !(await claimToAnswer(engine, "slack", message.eventId, logger)))
-    return false;
-  return claimToAnswer(engine, "slack", `message:${message.channel}:${message.ts}`, logger);
+  // Both claims at once (one round trip on Redis): a retried delivery finds both taken by its first delivery.
+  const claims = await Promise.all([
+    message.eventId === undefined ? true : claimToAnswer(engine, "slack", message.eventId, logger),
+    claimToAnswer(engine, "slack", `message:${message.channel}:${message.ts}`, logger),
+  ]);
+  return claims.every(Boolean);
 }
 
 /** Registers the app_mention and message listeners. */
@@ -67,9 +70,11 @@ export function registerMessageListeners(
       logger.debug({ eventId: message.eventId }, "slack message already answered");
       return;
     }
-    // The placeholder is posted beside the engine's work, not before it.
+    // A natively streamed answer shows itself from its first piece; otherwise a placeholder holds its place, posted
+    // beside the engine's work, not before it.
     const target = { channel: message.channel, threadTs: route.replyThreadTs };
-    const placeholder = postPlaceholder(args.client, target, logger);
+    const streams = deps.streaming.streams(message.teamId) && route.replyThreadTs !== undefined;
+    const placeholder = streams ? undefined : postPlaceholder(args.client, target, logger);
     const displayName = message.displayName ?? (await deps.displayName(args.client, message.userId));
     const turn = turnOf(displayName);
     answerer.answer(turn, (turnLogger) =>
@@ -80,7 +85,16 @@ export function registerMessageListeners(
         logger: turnLogger,
         editIntervalMs: deps.editIntervalMs,
         updateBudget: deps.editPacer.budget(turn.key.workspace),
-        placeholder,
+        ...(placeholder ? { placeholder } : {}),
+        ...(streams
+          ? {
+              streamTo: {
+                recipientUserId: message.userId,
+                recipientTeamId: message.teamId,
+                workspaces: deps.streaming,
+              },
+            }
+          : {}),
       }),
     );
   };

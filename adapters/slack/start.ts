@@ -25,6 +25,7 @@ import { SLACK_EVENTS_PATH } from "./manifest.ts";
 import { registerMessageActions } from "./message-actions.ts";
 import { registerMessageListeners } from "./messages.ts";
 import { slackStartupFailure, socketModeStalled } from "./startup-failures.ts";
+import { createStreamingWorkspaces } from "./streaming-workspaces.ts";
 import { describeSlackError } from "./surface.ts";
 import { createDisplayNames } from "./user-names.ts";
 import { createViewingContexts } from "./viewing-context.ts";
@@ -65,6 +66,11 @@ export interface SlackAdapterOptions {
   editBudget?: BudgetRate;
   /** Socket Mode: longest wait for the WebSocket at start-up (default SOCKET_MODE_CONNECT_TIMEOUT_MS). */
   socketConnectTimeoutMs?: number;
+  /**
+   * Streams answers in threads natively (chat.startStream) where Slack allows it (default true); false keeps every
+   * answer on chat.postMessage + chat.update.
+   */
+  nativeStreaming?: boolean;
 }
 
 /** A running Slack adapter. */
@@ -147,6 +153,7 @@ export async function startSlackAdapter(options: SlackAdapterOptions): Promise<R
     adminStatus: createAdminStatus(),
     editIntervalMs: options.editIntervalMs ?? SLACK_EDIT_INTERVAL_MS,
     editPacer: createEditPacer(options.editBudget ?? SLACK_UPDATE_BUDGET),
+    streaming: createStreamingWorkspaces(options.nativeStreaming ?? true),
     readAttachment: createSlackFileReader({ botToken, apiUrl, ...fetchOption }),
   };
   // What each user is viewing in Slack, offered with their next DM question.

@@ -6,6 +6,7 @@ import type { PostedMessage, ReplyControl, ReplySurface } from "../../src/render
 import { replyBlocks } from "./control-blocks.ts";
 import { markdownToSlack } from "./format.ts";
 import { SLACK_ANSWER_MAX_CHARACTERS, SLACK_EDIT_INTERVAL_MS } from "./limits.ts";
+import { createSlackStream, type SlackStreamTarget } from "./stream-surface.ts";
 
 /** Shown in the placeholder until the first text arrives. */
 export const PLACEHOLDER_TEXT = "_Thinking…_";
@@ -29,6 +30,11 @@ export interface SlackSurfaceOptions {
   setStatus?: (text: string) => Promise<void>;
   /** Shows an error to the asker only (commands: response_url); default: in the thread. */
   showErrorPrivately?: (text: string) => Promise<void>;
+  /**
+   * Streams the answer natively in the thread (chat.startStream) for this recipient, while their workspace allows it;
+   * post + update stays the fallback. Only for answers in a thread.
+   */
+  streamTo?: SlackStreamTarget;
 }
 
 /** A ReplySurface plus the clean-up after the reply. */
@@ -37,6 +43,8 @@ export interface SlackSurface extends ReplySurface {
   finish(): Promise<void>;
   /** From now on the messages carry the controls of reply `requestId` (Stop, 👍/👎) as blocks. */
   showControlsOf?(requestId: string): void;
+  /** `stop` is called if the person stops the natively streamed answer in Slack itself. */
+  whenStoppedInSlack?(stop: () => void): void;
 }
 
 /** Builds the surface for one reply. */
@@ -88,7 +96,24 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     return { id: result.ts };
   }
 
+  const { streamTo } = options;
+  let stopAnswer: (() => void) | undefined;
+  const stream =
+    streamTo && threadTs !== undefined && streamTo.workspaces.streams(streamTo.recipientTeamId)
+      ? createSlackStream({
+          ...streamTo,
+          client,
+          channel,
+          threadTs,
+          appendIntervalMs: options.editIntervalMs ?? SLACK_EDIT_INTERVAL_MS,
+          controlsId: () => controlsId,
+          onStoppedInSlack: () => stopAnswer?.(),
+          logger,
+        })
+      : undefined;
+
   return {
+    ...(stream ? { stream } : {}),
     maxMessageLength: SLACK_ANSWER_MAX_CHARACTERS,
     editIntervalMs: options.editIntervalMs ?? SLACK_EDIT_INTERVAL_MS,
     format: markdownToSlack,
@@ -97,6 +122,9 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     },
     showControlsOf(requestId) {
       controlsId = requestId;
+    },
+    whenStoppedInSlack(stop) {
+      stopAnswer = stop;
     },
 
     async budgetFor(write) {
@@ -155,13 +183,15 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
  */
 export async function postPlaceholder(
   client: webApi.WebClient,
-  target: { channel: string; threadTs: string | undefined; header?: string },
+  target: { channel: string; threadTs: string | undefined; header?: string; thinking?: boolean },
   logger: Logger,
 ): Promise<string | undefined> {
+  // A header without "Thinking…" (thinking: false) roots a thread whose answer is streamed under it.
+  const lines = [target.header, target.thinking === false ? undefined : PLACEHOLDER_TEXT];
   try {
     const result = await client.chat.postMessage({
       channel: target.channel,
-      text: target.header === undefined ? PLACEHOLDER_TEXT : `${target.header}\n${PLACEHOLDER_TEXT}`,
+      text: lines.filter((line) => line !== undefined).join("\n"),
       ...(target.threadTs === undefined ? {} : { thread_ts: target.threadTs }),
     });
     return result.ts;

@@ -70,19 +70,15 @@ export async function* answerTurn(turn: Turn, deps: AnswerDependencies): AsyncGe
   if (route.status) yield { type: "status", text: route.status };
 
   const modelInfo = deps.catalog.info(route.model);
-  const [files] = await Promise.all([
-    prepareAttachments(turn.attachments ?? [], turn.readAttachment, modelInfo.supportsVision, deps.logger),
-    conversation
-      ? undefined
-      : deps.conversations
-          .open(turn.key, route.model, usageScopes(turn.key, turn.author.id).user)
-          .catch((error: unknown) =>
-            deps.logger.error(
-              { conversation: conversationName, err: error },
-              "could not open the conversation",
-            ),
-          ),
-  ]);
+  // A new thread is marked as parley's beside the provider call, not before it: under the key its exchange is saved
+  // to, which an adapter may learn only once its thread exists (`Turn.historyKey`).
+  const opened = conversation ? undefined : openConversation(deps, turn, route.model);
+  const files = await prepareAttachments(
+    turn.attachments ?? [],
+    turn.readAttachment,
+    modelInfo.supportsVision,
+    deps.logger,
+  );
   const speaker = turn.author.displayName.trim() || "Someone";
   const question = turn.contextNote ? `${prompt}\n\n${turn.contextNote}` : prompt;
   const userContent = [`${speaker}: ${question}`, ...files.textBlocks].join("\n\n");
@@ -128,6 +124,7 @@ export async function* answerTurn(turn: Turn, deps: AnswerDependencies): AsyncGe
       }
       if (event.type === "stopped") {
         // What was written stays in the conversation, marked, so a follow-up ("go on") knows where it ended.
+        await opened;
         const saved =
           streamed.trim() === "" ||
           (await saveExchange(deps, await historyKeyOf(turn), {
@@ -157,6 +154,7 @@ export async function* answerTurn(turn: Turn, deps: AnswerDependencies): AsyncGe
         ? `${event.text}\n\nSources:\n${event.citations.map((source, index) => `${index + 1}. ${source.url}`).join("\n")}`
         : event.text;
       // The answer is complete: a store failure must not take it from the user, only be logged and noted.
+      await opened;
       const saved = await saveExchange(deps, await historyKeyOf(turn), {
         user: storedUser,
         assistant: storedAnswer,
@@ -231,6 +229,16 @@ function estimatedUsage(messages: readonly ChatMessage[], written: string): Usag
     0,
   );
   return { promptTokens, completionTokens: countMessageTokens(written) };
+}
+
+/** Marks the turn's conversation as parley's; a store failure is logged, never thrown (the answer goes on). */
+async function openConversation(deps: AnswerDependencies, turn: Turn, model: string): Promise<void> {
+  const key = await historyKeyOf(turn);
+  await deps.conversations
+    .open(key, model, usageScopes(turn.key, turn.author.id).user)
+    .catch((error: unknown) =>
+      deps.logger.error({ conversation: conversationId(key), err: error }, "could not open the conversation"),
+    );
 }
 
 /** The conversation the turn's exchange belongs to: `historyKey` once the adapter knows it, else the turn's key. */

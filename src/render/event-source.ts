@@ -44,3 +44,20 @@ export function openEventSource(events: AsyncIterable<ReplyEvent>): EventSource 
     },
   };
 }
+
+/** A source that gives `pulled` again first (events another renderer read before handing the reply over), then `rest`. */
+export function replayThen(pulled: readonly PulledEvent[], rest: EventSource): EventSource {
+  const queue = [...pulled];
+  return {
+    next: async () => queue.shift() ?? rest.next(),
+    stop: () => rest.stop(),
+  };
+}
+
+/** Reads the rest of a finished stream in the background, so the producer's code after `done` still runs. */
+export async function drain(source: EventSource): Promise<void> {
+  for (;;) {
+    const pulled = await source.next();
+    if (pulled.kind !== "event") return;
+  }
+}

@@ -2,12 +2,14 @@
 import { asParleyError, ParleyError } from "../errors.ts";
 import type { ReplyEvent, ReplyResult } from "../types.ts";
 import type { WritePriority } from "./edit-pacer.ts";
-import { type EventSource, openEventSource, type PulledEvent } from "./event-source.ts";
+import { drain, type EventSource, openEventSource, type PulledEvent, replayThen } from "./event-source.ts";
+import { type Ending, finalControls, NO_CONTROLS } from "./final-controls.ts";
 import { composeReplyText, cutOffFooter, errorMessageText } from "./footer.ts";
 import { layoutReply, type SettledChunks } from "./layout.ts";
 import { createMessageWriter } from "./message-writer.ts";
 import { type FormatText, splitMessage } from "./split.ts";
 import { emptySettledChunks, layoutStreaming } from "./stream-layout.ts";
+import { streamReply } from "./stream-reply.ts";
 import {
   type PostedMessage,
   type RenderClock,
@@ -32,40 +34,8 @@ export interface RenderOutcome {
 export const SUPERSEDED_MESSAGE_TEXT = "(see above)";
 
 const STREAMING_CONTROLS: readonly ReplyControl[] = ["stop"];
-const NO_CONTROLS: readonly ReplyControl[] = [];
-
-/** Failures that asking again cannot mend: the asker's own input, or parley's policy at work. */
-const NOT_RETRYABLE: ReadonlySet<string> = new Set([
-  "bad_input",
-  "access_denied",
-  "not_admin",
-  "limit_reached",
-  "config",
-]);
-
-/**
- * The controls a finished reply's last message keeps: feedback under a model's complete answer, Retry under one that
- * failed or was cut off (unless asking again cannot help); none under a stopped answer (its asker chose to end it) or
- * a command's own text.
- */
-function finalControls(ending: Ending): readonly ReplyControl[] {
-  if (ending.kind === "error") return NOT_RETRYABLE.has(ending.error.code) ? NO_CONTROLS : ["retry"];
-  return ending.result.model !== undefined && !ending.result.stopped ? ["feedback"] : NO_CONTROLS;
-}
-
-type Ending =
-  | { kind: "done"; result: ReplyResult }
-  | { kind: "error"; error: ParleyError; partialText: string };
 
 const SLOT_READY = Symbol("edit slot ready");
-
-/** Reads the rest of a finished stream in the background, so the producer's code after `done` still runs. */
-async function drain(source: EventSource): Promise<void> {
-  for (;;) {
-    const pulled = await source.next();
-    if (pulled.kind !== "event") return;
-  }
-}
 
 /**
  * Renders a reply stream on a surface. The first text is posted at once; later text edits the last message at
@@ -74,11 +44,26 @@ async function drain(source: EventSource): Promise<void> {
  * streaming edit holds at most one claim and, once granted, carries all the text streamed by then; the first text
  * and the writes that finish the answer go before other replies' streaming edits. At the end, the messages hold exactly the layout of the final
  * text and its footer (see `layoutReply`). Never throws: a failing surface or stream ends in an "error" outcome.
+ * A surface with a native `stream` gets the reply appended piece by piece instead (see `streamReply`).
  */
 export async function renderReply(
   events: AsyncIterable<ReplyEvent>,
   surface: ReplySurface,
   clock: RenderClock = systemClock,
+): Promise<RenderOutcome> {
+  const source = openEventSource(events);
+  if (!surface.stream) return renderEdited(source, surface, clock);
+  const streamed = await streamReply(source, surface, surface.stream, clock);
+  if (streamed.kind === "rendered") return streamed.outcome;
+  // Nothing was shown yet (or the platform cannot stream here): the reply is written with posts and edits.
+  return renderEdited(replayThen(streamed.pulled, source), surface, clock);
+}
+
+/** Renders a reply with posts and edits of whole texts (see `renderReply`). */
+async function renderEdited(
+  source: EventSource,
+  surface: ReplySurface,
+  clock: RenderClock,
 ): Promise<RenderOutcome> {
   let sideError: unknown;
   const format: FormatText = (markdown) => {
@@ -93,7 +78,6 @@ export async function renderReply(
   };
   const maxLength = surface.maxMessageLength;
   const writer = createMessageWriter(surface, clock, format);
-  const source = openEventSource(events);
   let text = "";
   /** The model answering, once the stream named one: a cut-off answer still says which model wrote it. */
   let answeringModel: string | undefined;

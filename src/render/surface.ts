@@ -1,4 +1,5 @@
 // The small surface each adapter implements so the shared renderer can post and edit its messages.
+import type { Citation } from "../types.ts";
 import type { SharedBudget } from "./edit-pacer.ts";
 
 /** A kind of write the renderer makes on a surface. */
@@ -43,6 +44,63 @@ export interface ReplySurface {
     write: SurfaceWrite,
     message?: PostedMessage,
   ): SharedBudget | undefined | Promise<SharedBudget | undefined>;
+  /**
+   * The platform's own append-only streaming of a message (Slack's chat.startStream), used instead of post and edit
+   * when present; if the platform says streaming is unavailable, the reply falls back to post and edit.
+   */
+  stream?: MessageStream;
+}
+
+/** A step of the answer shown while it runs (a web search), finished with the sources it found. */
+export interface ReplyTask {
+  id: string;
+  title: string;
+  status: "in_progress" | "complete";
+  sources?: readonly Citation[];
+}
+
+/** What one write adds to a streamed message: Markdown to append and tasks to show or update. */
+export interface StreamPiece {
+  markdown: string;
+  tasks: readonly ReplyTask[];
+}
+
+/**
+ * A message written by appending only: the platform shows each piece after the last and never takes one back, so
+ * every character is sent once. Pieces are cut after whitespace, so `inert` may work on each alone.
+ */
+export interface MessageStream {
+  /** Longest text one streamed message may hold, in characters after `inert`: past it a new message continues. */
+  maxMessageLength: number;
+  /** Least time between two appends to the same message. */
+  appendIntervalMs: number;
+  /** Makes a piece of parley's Markdown safe to stream (inert mentions). Default: unchanged. */
+  inert?(markdown: string): string;
+  /**
+   * Starts a message with its first piece; rejects with StreamUnavailableError where the platform cannot stream. If
+   * the first message of a reply cannot be started, for any reason, the reply is written with post and edit.
+   */
+  start(piece: StreamPiece): Promise<PostedMessage>;
+  /** Appends a piece; rejects with StreamStoppedError when the person stopped the stream on the platform. */
+  append(message: PostedMessage, piece: StreamPiece): Promise<void>;
+  /** Ends the message with its final controls (without repeating any text). */
+  stop(message: PostedMessage, controls: readonly ReplyControl[]): Promise<void>;
+}
+
+/** The platform will not stream here (this kind of conversation, this workspace): post and edit instead. */
+export class StreamUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "StreamUnavailableError";
+  }
+}
+
+/** The person stopped the streamed message on the platform: nothing more may be appended to it. */
+export class StreamStoppedError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "StreamStoppedError";
+  }
 }
 
 /** The clock the renderer throttles with; tests inject a fake one. */

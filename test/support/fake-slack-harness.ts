@@ -35,7 +35,8 @@ export interface SlackHarness {
 /**
  * Starts everything. `socketMode` sets SLACK_APP_TOKEN so the adapter connects over Socket Mode instead;
  * `realPacing` keeps Slack's real edit interval instead of FAST_EDIT_INTERVAL_MS; `updateRate` is the
- * workspace's chat.update budget, the same for the fake and for parley (default Tier 3, 50 a minute).
+ * workspace's chat.update budget, the same for the fake and for parley (default Tier 3, 50 a minute);
+ * `nativeStreaming` lets parley stream answers with chat.startStream (off by default).
  */
 export async function startSlackHarness(
   options: {
@@ -46,6 +47,8 @@ export async function startSlackHarness(
     env?: Record<string, string>;
     /** Users the fake's users.info calls workspace admins. */
     workspaceAdmins?: string[];
+    /** Streams answers natively (chat.startStream) where parley would; default off, so answers are posted + updated. */
+    nativeStreaming?: boolean;
   } = {},
 ): Promise<SlackHarness> {
   const updateRate = options.updateRate ?? TIER_3_RATE;
@@ -78,6 +81,7 @@ export async function startSlackHarness(
     host: "127.0.0.1",
     ...(options.realPacing ? {} : { editIntervalMs: FAST_EDIT_INTERVAL_MS }),
     editBudget: updateRate,
+    nativeStreaming: options.nativeStreaming ?? false,
   });
   return {
     slack,

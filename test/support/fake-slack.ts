@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { createFakeSlackLimiter, type FakeSlackRate, TIER_3_RATE } from "./fake-slack-limits.ts";
 import { attachFakeSocketMode, type FakeSocketMode } from "./fake-slack-socket.ts";
+import { createFakeStreaming, type FakeStreaming } from "./fake-slack-streams.ts";
 
 export type { FakeSocketMode, SocketAck } from "./fake-slack-socket.ts";
 
@@ -14,7 +15,7 @@ export const FAKE_BOT_ID = "BBOTPARLEY";
 export const SLACK_TEXT_HARD_LIMIT = 40_000;
 
 /** Fields that carry JSON inside a form-encoded body. */
-const JSON_FIELDS = new Set(["blocks", "attachments", "metadata", "prompts"]);
+const JSON_FIELDS = new Set(["blocks", "attachments", "metadata", "prompts", "chunks"]);
 
 /** One Web API call as the bot made it. */
 export interface SlackApiCall {
@@ -93,6 +94,8 @@ export interface FakeSlack {
   /** Makes the next call of a method answer `{ok:false, error}`. */
   failNext(method: string, error: string): void;
   socket: FakeSocketMode;
+  /** Native streaming: the streams by message ts, and the switch that makes Slack refuse to stream. */
+  streaming: FakeStreaming;
   /** Polls `probe` until it returns something (not undefined or false); rejects after `timeoutMs`. */
   waitFor<T>(probe: () => T | undefined, timeoutMs?: number): Promise<T>;
   close(): Promise<void>;
@@ -136,6 +139,21 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const nextTs = () => `1700000000.${String(++tsCounter * 100).padStart(6, "0")}`;
   const findMessage = (channel: unknown, ts: unknown) =>
     messages.find((message) => message.channel === channel && message.ts === ts && !message.deleted);
+  const streaming = createFakeStreaming({
+    post(channel, threadTs, text) {
+      const message: FakeSlackMessage = {
+        channel,
+        ts: nextTs(),
+        threadTs,
+        text,
+        history: [text],
+        deleted: false,
+      };
+      messages.push(message);
+      return message;
+    },
+    find: findMessage,
+  });
 
   function answer(method: string, params: Record<string, unknown>, authorization: string | undefined) {
     const failure = failures.get(method);
@@ -152,6 +170,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     if (!token.startsWith("xoxb-")) return { ok: false, error: "not_authed" };
     const text = typeof params.text === "string" ? params.text : "";
     if (text.length > SLACK_TEXT_HARD_LIMIT) return { ok: false, error: "msg_too_long" };
+    const streamed = streaming.answer(method, params);
+    if (streamed !== undefined) return streamed;
     switch (method) {
       case "conversations.history":
       case "conversations.replies":
@@ -380,6 +400,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     },
     failNext: (method, error) => failures.set(method, error),
     socket,
+    streaming,
     async waitFor(probe, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
