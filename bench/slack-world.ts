@@ -28,6 +28,13 @@ export async function startSlackWorld(
       const atMs = performance.now();
       if (status === 429) rateLimited++;
       book.notePlatformCall(JSON.stringify(call.params), status, atMs);
+      // A natively streamed answer arrives in pieces: what the message shows after the call is what counts.
+      if (status < 400 && (call.method === "chat.appendStream" || call.method === "chat.stopStream")) {
+        const shown = slack.messages.find(
+          (message) => message.channel === call.params.channel && message.ts === call.params.ts,
+        );
+        if (shown) book.notePlatformCall(shown.text, status, atMs);
+      }
     },
   });
   const endpoint = { url: `http://127.0.0.1:${botPort}/slack/events`, signingSecret: SIGNING_SECRET };
