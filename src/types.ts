@@ -71,6 +71,8 @@ export interface Turn {
   /** Default "channel". The console (`npm run chat`) is the operator's own: no allow-list applies, they are admin. */
   venue?: Venue;
   attachments?: Attachment[];
+  /** People the text names as `@name` where the platform gave a mention a readable name (Discord): who they are. */
+  mentioned?: readonly { id: string; name: string }[];
   /**
    * Where the exchange is remembered when that is only known after the answer started: a Discord mention whose
    * thread could not be opened is answered in the channel, so its exchange belongs to the conversation its

@@ -171,12 +171,14 @@ export function planMessage(message: MessagePayload, context: MessageContext): M
   const attachments = spokenAttachments(message);
   if (text === "" && attachments.length === 0) return { action: "ignore", reason: "empty message" };
 
+  const mentioned = mentionedPeople(message, context.botUserId);
   const turnFor = (kind: Turn["kind"], key: ConversationKey): Turn => ({
     key,
     author: authorOf(message.author, message.member),
     kind,
     text,
     ...(attachments.length > 0 ? { attachments } : {}),
+    ...(mentioned.length > 0 ? { mentioned } : {}),
   });
   if (message.guild_id === undefined) {
     const turn: Turn = {
@@ -239,6 +241,13 @@ export function spokenAttachments(message: MessagePayload): Attachment[] {
 /** True when the message mentions this user by name (not through @everyone or a role). */
 function mentionsUser(message: MessagePayload, userId: string): boolean {
   return message.mentions.some((user) => user.id === userId) || message.content.includes(`<@${userId}>`);
+}
+
+/** Who the `@name`s of `messageText` are (`/settings forget @Ada` needs Ada's id, not her name). */
+function mentionedPeople(message: MessagePayload, botUserId: string): { id: string; name: string }[] {
+  return message.mentions
+    .filter((user) => user.id !== botUserId)
+    .map((user) => ({ id: user.id, name: authorOf(user, user.member).displayName }));
 }
 
 /** The message's text without the bot's own mention; other user mentions become readable @names. */

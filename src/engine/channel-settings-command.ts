@@ -166,8 +166,15 @@ export function personIdFrom(text: string): string | undefined {
   return match?.[1];
 }
 
+/** The id of the person `@name` names, when the platform turned their mention into that name. */
+function mentionedId(turn: Turn, named: string): string | undefined {
+  const name = named.trim().replace(/^@/, "");
+  return turn.mentioned?.find((person) => person.name === name)?.id;
+}
+
 async function forgetPerson(turn: Turn, deps: SettingsCommandDependencies): Promise<string> {
-  const personId = personIdFrom(turn.options?.user ?? turn.text);
+  const named = turn.options?.user ?? turn.text;
+  const personId = mentionedId(turn, named) ?? personIdFrom(named);
   if (!personId) throw badInput("Say who to forget: `/settings forget @someone` (or their user id).");
   const person = usageScopes(turn.key, personId).user;
   const [conversations, usageRecords] = await Promise.all([

@@ -77,6 +77,10 @@ export interface ScriptedReply {
   model?: string;
   /** Default "stop". */
   finishReason?: string;
+  /** Streamed: called as the first content chunk is written (the bench times the first token by it). */
+  onFirstContent?: () => void;
+  /** Streamed: called once the whole answer and [DONE] are written. */
+  onStreamEnd?: () => void;
 }
 
 /** An OpenAI url_citation; indexes default to where the url sits in the text (or the whole text). */

@@ -77,6 +77,7 @@ export async function writeStreamedCompletion(
     if (index > 0 && !(await pause(reply.chunkDelayMs, signal))) return;
     if (!writable(response)) return;
     send([{ index: 0, delta: { content: piece }, logprobs: null, finish_reason: null }]);
+    if (index === 0) reply.onFirstContent?.();
   }
 
   if (reply.cutAfterChars !== undefined) {
@@ -90,5 +91,7 @@ export async function writeStreamedCompletion(
   if (includeUsage) {
     send([], { usage: plan.usage, meta: plan.meta });
   }
-  if (writable(response)) response.end("data: [DONE]\n\n");
+  if (!writable(response)) return;
+  response.end("data: [DONE]\n\n");
+  reply.onStreamEnd?.();
 }

@@ -44,6 +44,8 @@ export interface FakeAimlApiOptions {
   acceptAnyModel?: boolean;
   /** Answer 400 to a chat request its model's spec rejects (extra keys included); default true. */
   checkRequestsAgainstSpecs?: boolean;
+  /** How to answer a chat request when no reply is queued; default an echo. */
+  defaultReply?: ReplyScript;
 }
 
 /** A running fake; every field is live, so a test may change `models` or `modelsStatus` between requests. */
@@ -157,7 +159,7 @@ export async function startFakeAimlApi(options: FakeAimlApiOptions = {}): Promis
         return;
       }
     }
-    const script = replyQueue.shift();
+    const script = replyQueue.shift() ?? options.defaultReply;
     const reply: ScriptedReply = typeof script === "function" ? await script(chatRequest) : (script ?? {});
 
     if (reply.delayMs !== undefined && reply.delayMs > 0) {

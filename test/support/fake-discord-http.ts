@@ -33,6 +33,8 @@ export function serveFakeDiscordHttp(
     attachments: Map<string, FakeFile>;
     /** Message budgets (default: about Discord's own, 5 per 5 s per channel and per interaction). */
     rateLimits?: FakeRateLimits;
+    /** Called with each routed request and the status it is answered with, just before the answer is sent. */
+    onRequest?: (request: FakeRequest, status: number) => void;
   },
 ): void {
   const { world, spec, baseUrl, requests, attachments } = context;
@@ -70,16 +72,21 @@ export function serveFakeDiscordHttp(
       body = JSON.parse(text);
     }
     const route = spec.match(method, path);
-    requests.push({
+    const recorded: FakeRequest = {
       method,
       path,
       ...(route ? { template: route.template } : {}),
       ...(body === undefined ? {} : { body }),
       atMs: Date.now(),
-    });
+    };
+    requests.push(recorded);
+    const answerWith = (answer: FakeResponse): void => {
+      context.onRequest?.(recorded, answer.status);
+      send(response, answer);
+    };
     if (!route) {
       world.violations.push(`${method} ${path}: no such route in Discord's API`);
-      send(response, { status: 404, body: { code: 0, message: "404: Not Found" } });
+      answerWith({ status: 404, body: { code: 0, message: "404: Not Found" } });
       return;
     }
     world.violations.push(...spec.check(method, path, body));
@@ -87,7 +94,7 @@ export function serveFakeDiscordHttp(
       !route.template.startsWith("/interactions/") && !route.template.startsWith("/webhooks/");
     if (needsBotToken && request.headers.authorization !== `Bot ${token}`) {
       world.violations.push(`${method} ${route.template}: missing or wrong bot token`);
-      send(response, { status: 401, body: { code: 0, message: "401: Unauthorized" } });
+      answerWith({ status: 401, body: { code: 0, message: "401: Unauthorized" } });
       return;
     }
     const injected = world.injectedFailures.findIndex(
@@ -95,7 +102,7 @@ export function serveFakeDiscordHttp(
     );
     if (injected >= 0) {
       const [failure] = world.injectedFailures.splice(injected, 1);
-      send(response, failure?.response ?? { status: 500 });
+      answerWith(failure?.response ?? { status: 500 });
       return;
     }
     const routeKey = `${method} ${route.template}`;
@@ -106,7 +113,7 @@ export function serveFakeDiscordHttp(
       world.violations.push(
         `${routeKey}: over the bucket's budget (429, retry after ${verdict.retryAfterMs} ms)`,
       );
-      send(response, {
+      answerWith({
         status: 429,
         body: { message: "You are being rate limited.", retry_after: retryAfterSeconds, global: false },
         headers: {
@@ -118,7 +125,7 @@ export function serveFakeDiscordHttp(
       return;
     }
     const answer = answerRest(world, method, route, body, url.searchParams);
-    send(response, verdict ? { ...answer, headers: { ...verdict.headers, ...answer.headers } } : answer);
+    answerWith(verdict ? { ...answer, headers: { ...verdict.headers, ...answer.headers } } : answer);
   }
 }
 

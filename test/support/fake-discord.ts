@@ -54,6 +54,8 @@ export interface FakeDiscordOptions {
   globalCommandNames?: string[];
   /** Commands the application already has, as registered by an earlier run: globally, or in the fake's guild. */
   existingCommands?: { inGuild?: boolean; commands: readonly object[] };
+  /** Called with each REST request and the status it is answered with (the bench timestamps them). */
+  onRequest?: (request: FakeRequest, status: number) => void;
 }
 
 /** A message a user sends to the bot. */
@@ -248,6 +250,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     requests,
     attachments,
     ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
+    ...(options.onRequest ? { onRequest: options.onRequest } : {}),
   });
 
   const dispatchInteraction = (

@@ -63,6 +63,8 @@ export interface FakeSlackOptions {
   workspaceAdmins?: string[];
   /** The Socket Mode address apps.connections.open hands out instead of the fake's own (an unreachable one). */
   socketUrl?: string;
+  /** Called with each Web API call and the HTTP status it is answered with (the bench timestamps them). */
+  onCall?: (call: SlackApiCall, status: number) => void;
 }
 
 /** A running fake Slack. */
@@ -318,6 +320,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         method === "chat.update" ? updateLimiter.take(authorization ?? "", call.atMs) : undefined;
       if (retryAfterSeconds !== undefined) {
         rateLimited.push(call);
+        options.onCall?.(call, 429);
         response.writeHead(429, {
           "content-type": "application/json",
           "retry-after": String(retryAfterSeconds),
@@ -325,7 +328,9 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         response.end(JSON.stringify({ ok: false, error: "ratelimited" }));
         return;
       }
-      sendJson(response, 200, answer(method, params, authorization));
+      const answered = answer(method, params, authorization);
+      options.onCall?.(call, 200);
+      sendJson(response, 200, answered);
       return;
     }
     if (request.method === "POST" && path.startsWith("/response/")) {

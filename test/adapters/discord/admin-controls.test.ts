@@ -230,3 +230,38 @@ describe("allow-lists on Discord", () => {
     expect(bot.ai.chatRequests().length).toBe(before + 1);
   });
 });
+
+describe("/settings written in a message by an ADMIN_USERS member", () => {
+  let bot: DiscordHarness;
+  beforeAll(async () => {
+    bot = await startDiscordHarness({ env: (discord) => ({ ADMIN_USERS: `discord:${discord.users.bob.id}` }) });
+  });
+  afterAll(async () => {
+    expect(bot.discord.violations).toEqual([]);
+    await bot?.close();
+  });
+
+  test("forgets the member the message mentions, by id, not by the name the mention reads as", async () => {
+    const { alice, bob } = bot.discord.users;
+    const question = bot.discord.sendMessage({
+      content: `<@${bot.discord.bot.id}> What is the tallest tree?`,
+      author: alice,
+    });
+    await bot.discord.waitFor("Alice's answer", () =>
+      bot.discord.messagesIn(question.id).find((message) => message.content.includes("tallest tree")),
+    );
+    await bot.discord.waitFor("Alice's turn to finish", () =>
+      bot.logLines.some((line) => line.includes('"msg":"turn finished"')),
+    );
+    const order = bot.discord.sendMessage({
+      content: `<@${bot.discord.bot.id}> /settings forget <@${alice.id}>`,
+      author: bob,
+    });
+    const reply = await bot.discord.waitFor("the reply to the forget order", () =>
+      bot.discord.messagesIn(order.id).find((message) => message.content.startsWith("Forgot")),
+    );
+    expect(reply.content).toContain(
+      `Forgot ${alice.id} in this workspace: deleted 1 conversation they started`,
+    );
+  });
+});
