@@ -28,13 +28,20 @@ process.once("exit", () => {
   for (const child of running) child.kill("SIGKILL");
 });
 
+/**
+ * With BENCH_CPU_PROF=<folder> every bot writes a CPU profile there (`node --cpu-prof`), for a profiler or Chrome's
+ * DevTools; it is then stopped with SIGTERM, which parley answers by exiting cleanly (the profile is written then).
+ */
+const profileFolder = process.env.BENCH_CPU_PROF;
+
 /** Starts `node <entry>` in an empty folder with PATH and `env` only (no developer .env is read). */
 export function startBotProcess(
   entry: string,
   env: (directory: string) => Record<string, string>,
 ): BotProcess {
   const directory = mkdtempSync(join(tmpdir(), "parley-bench-"));
-  const child: ChildProcess = spawn(process.execPath, [entry], {
+  const nodeOptions = profileFolder ? ["--cpu-prof", `--cpu-prof-dir=${profileFolder}`] : [];
+  const child: ChildProcess = spawn(process.execPath, [...nodeOptions, entry], {
     cwd: directory,
     env: { PATH: process.env.PATH ?? "", ...env(directory) },
     stdio: ["ignore", "pipe", "pipe"],
@@ -79,7 +86,14 @@ export function startBotProcess(
         };
       }),
     async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      if (child.exitCode === null && child.signalCode === null) {
+        if (profileFolder) {
+          child.kill("SIGTERM");
+          const killed = setTimeout(() => child.kill("SIGKILL"), 15_000);
+          await exited;
+          clearTimeout(killed);
+        } else child.kill("SIGKILL");
+      }
       await exited;
       rmSync(directory, { recursive: true, force: true });
     },
