@@ -1,5 +1,5 @@
 // The message actions (Discord's message context menu, Slack's message shortcuts): what each asks about a message.
-import { countMessageTokens } from "./context/count-tokens.ts";
+import { countMessageTokens, loadExactCounting } from "./context/count-tokens.ts";
 
 /** The actions, by id. */
 export type MessageActionName = "explain" | "summarize" | "translate";
@@ -69,14 +69,16 @@ export function findMessageAction(titleOrName: string): MessageActionSpec | unde
  * The prompt an action sends: its instruction, then the target message (after as many of the earlier messages,
  * oldest first, as fit in SUMMARY_CONTEXT_TOKENS when the action reads them; the newest are kept).
  */
-export function messageActionPrompt(
+export async function messageActionPrompt(
   action: MessageActionSpec,
   target: QuotedMessage,
   earlierNewestFirst: readonly QuotedMessage[] = [],
-): string {
+): Promise<string> {
   const quote = (message: QuotedMessage, marker = "") => `${message.author}${marker}: ${message.text}`;
   const targetLine = quote(target, action.readsEarlierMessages ? " (selected)" : "");
   if (!action.readsEarlierMessages) return `${action.instruction}\n\n${targetLine}`;
+  // Summaries read as much as fits: counted exactly, not by the bound.
+  await loadExactCounting();
   let budget = SUMMARY_CONTEXT_TOKENS - countMessageTokens(targetLine);
   const kept: string[] = [];
   for (const message of earlierNewestFirst) {

@@ -62,7 +62,7 @@ export function planMessageAction(
         },
         author: authorOf(user, interaction.member),
         kind: "ask",
-        text: messageActionPrompt(action, quoted, earlier),
+        text: await messageActionPrompt(action, quoted, earlier),
         ...(attachments.length > 0 ? { attachments } : {}),
         ...(deps.readAttachment ? { readAttachment: deps.readAttachment } : {}),
         ...(interaction.guild_id === undefined ? { venue: "direct" as const } : {}),

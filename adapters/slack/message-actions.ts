@@ -68,7 +68,7 @@ export function registerMessageActions(app: App, deps: SlackHandlerDependencies)
             isBot: false,
           },
           kind: "ask",
-          text: messageActionPrompt(action, { author, text }, earlier),
+          text: await messageActionPrompt(action, { author, text }, earlier),
           ...(attachments.length > 0 ? { attachments, readAttachment: deps.readAttachment } : {}),
           ...(channel.startsWith("D") ? { venue: "direct" as const } : {}),
         };

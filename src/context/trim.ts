@@ -2,7 +2,7 @@
 import { badInput } from "../errors.ts";
 import type { ChatMessage } from "../llm/build-request.ts";
 import type { StoredMessage } from "./conversation-store.ts";
-import { countMessageTokens } from "./count-tokens.ts";
+import { countMessageTokens, loadExactCounting } from "./count-tokens.ts";
 
 /** Tokens kept free for reply priming and estimate error. */
 const SAFETY_MARGIN_TOKENS = 256;
@@ -45,4 +45,27 @@ export function trimToWindow(input: {
     messages: [{ role: "system", content: input.systemPrompt }, ...kept, input.current],
     droppedMessages: input.history.length - kept.length,
   };
+}
+
+/**
+ * `trimToWindow`, counting exactly only where it matters. The history's stored counts are never below the real ones
+ * (bounds, when exact counting was not loaded as they were saved): while they fit the window whole, the answer is
+ * the same as an exact count's and no tokenizer is needed. When they would drop a message or not fit at all, the
+ * tokenizer is loaded and every message counted exactly before trimming for real.
+ */
+export async function fitToWindow(
+  input: Parameters<typeof trimToWindow>[0],
+): Promise<ReturnType<typeof trimToWindow>> {
+  try {
+    const whole = trimToWindow(input);
+    if (whole.droppedMessages === 0) return whole;
+  } catch {
+    // Too long by the stored counts: the exact count decides.
+  }
+  await loadExactCounting();
+  const history = input.history.map((message) => ({
+    ...message,
+    tokens: countMessageTokens(message.content),
+  }));
+  return trimToWindow({ ...input, history });
 }

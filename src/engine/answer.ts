@@ -2,8 +2,8 @@
 import type OpenAI from "openai";
 import type { Config } from "../config.ts";
 import type { ConversationStore } from "../context/conversation-store.ts";
-import { countMessageTokens } from "../context/count-tokens.ts";
-import { IMAGE_INPUT_TOKENS, trimToWindow } from "../context/trim.ts";
+import { countMessageTokens, loadExactCounting } from "../context/count-tokens.ts";
+import { fitToWindow, IMAGE_INPUT_TOKENS } from "../context/trim.ts";
 import { buildChatRequest, type ChatMessage } from "../llm/build-request.ts";
 import { type CompletionEvent, runCompletion } from "../llm/complete.ts";
 import type { Logger } from "../logger.ts";
@@ -82,7 +82,7 @@ export async function* answerTurn(turn: Turn, deps: AnswerDependencies): AsyncGe
   const speaker = turn.author.displayName.trim() || "Someone";
   const question = turn.contextNote ? `${prompt}\n\n${turn.contextNote}` : prompt;
   const userContent = [`${speaker}: ${question}`, ...files.textBlocks].join("\n\n");
-  const { messages, droppedMessages } = trimToWindow({
+  const { messages, droppedMessages } = await fitToWindow({
     systemPrompt: channel.prompt ?? deps.config.systemPrompt,
     history: conversation?.messages ?? [],
     current: { role: "user", content: userContent, imageUrls: files.imageUrls },
@@ -135,7 +135,7 @@ export async function* answerTurn(turn: Turn, deps: AnswerDependencies): AsyncGe
         // The provider charges for what it wrote before the stop but reports no usage for it: the limits count an
         // estimate, so stopping just before the end is no way around them.
         if (streamed.trim() !== "")
-          await recordUsage(deps, turn, conversationName, estimatedUsage(messages, streamed));
+          await recordUsage(deps, turn, conversationName, await estimatedUsage(messages, streamed));
         yield {
           type: "done",
           result: {
@@ -177,7 +177,7 @@ export async function* answerTurn(turn: Turn, deps: AnswerDependencies): AsyncGe
   } catch (error) {
     // A stream that broke after some text was charged for it, though the provider reported no usage: it counts.
     if (streamed.trim() !== "")
-      await recordUsage(deps, turn, conversationName, estimatedUsage(messages, streamed));
+      await recordUsage(deps, turn, conversationName, await estimatedUsage(messages, streamed));
     throw error;
   }
 }
@@ -222,7 +222,9 @@ async function recordUsage(deps: AnswerDependencies, turn: Turn, conversation: s
 }
 
 /** The tokens of a request and of the text written for it, counted as the provider would (no cost is known). */
-function estimatedUsage(messages: readonly ChatMessage[], written: string): Usage {
+async function estimatedUsage(messages: readonly ChatMessage[], written: string): Promise<Usage> {
+  // Rare (a stopped or broken answer), and it counts against the asker's limits: counted exactly.
+  await loadExactCounting();
   const promptTokens = messages.reduce(
     (sum, message) =>
       sum + countMessageTokens(message.content) + (message.imageUrls?.length ?? 0) * IMAGE_INPUT_TOKENS,

@@ -17,10 +17,10 @@ test("the three actions, with menu titles both platforms accept", () => {
   for (const action of MESSAGE_ACTIONS) expect(action.title.length).toBeLessThanOrEqual(32);
 });
 
-test("explain and translate quote only the target message", () => {
+test("explain and translate quote only the target message", async () => {
   const translate = findMessageAction("Translate to English");
   if (!translate) throw new Error("no translate action");
-  const prompt = messageActionPrompt(translate, { author: "Ana", text: "¿Dónde está la reunión?" }, [
+  const prompt = await messageActionPrompt(translate, { author: "Ana", text: "¿Dónde está la reunión?" }, [
     { author: "Bo", text: "earlier" },
   ]);
   expect(prompt).toMatch(/^Translate the following message into English/);
@@ -28,7 +28,7 @@ test("explain and translate quote only the target message", () => {
   expect(prompt).not.toContain("earlier");
 });
 
-test("a summary reads the earlier messages oldest first, keeping the newest that fit the budget", () => {
+test("a summary reads the earlier messages oldest first, keeping the newest that fit the budget", async () => {
   const summarize = findMessageAction("summarize");
   if (!summarize) throw new Error("no summarize action");
   const filler = "word ".repeat(2_000);
@@ -36,7 +36,11 @@ test("a summary reads the earlier messages oldest first, keeping the newest that
     { author: "Bo", text: "newest point" },
     ...Array.from({ length: 20 }, (_, index) => ({ author: "Cy", text: `${filler} old ${index}` })),
   ];
-  const prompt = messageActionPrompt(summarize, { author: "Ana", text: "so, decided?" }, earlierNewestFirst);
+  const prompt = await messageActionPrompt(
+    summarize,
+    { author: "Ana", text: "so, decided?" },
+    earlierNewestFirst,
+  );
   const lines = prompt.split("\n");
   expect(lines.at(-1)).toBe("Ana (selected): so, decided?");
   expect(lines.at(-2)).toBe("Bo: newest point");

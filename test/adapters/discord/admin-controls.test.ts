@@ -234,7 +234,9 @@ describe("allow-lists on Discord", () => {
 describe("/settings written in a message by an ADMIN_USERS member", () => {
   let bot: DiscordHarness;
   beforeAll(async () => {
-    bot = await startDiscordHarness({ env: (discord) => ({ ADMIN_USERS: `discord:${discord.users.bob.id}` }) });
+    bot = await startDiscordHarness({
+      env: (discord) => ({ ADMIN_USERS: `discord:${discord.users.bob.id}` }),
+    });
   });
   afterAll(async () => {
     expect(bot.discord.violations).toEqual([]);
