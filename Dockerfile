@@ -22,4 +22,4 @@ ENV METRICS_PORT=9090
 EXPOSE 3000 9090
 # Asks parley's own /healthz on whichever port serves it: a 503 (store or adapter down) marks the container unhealthy.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 CMD ["node", "-e", "const env = process.env; const port = env.SLACK_BOT_TOKEN && !env.SLACK_APP_TOKEN ? env.PORT || 3000 : env.METRICS_PORT; fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(4000) }).then((response) => process.exit(response.ok ? 0 : 1), () => process.exit(1));"]
-CMD ["node", "--import", "./scripts/check-node.js", "adapters/main.ts"]
+CMD ["node", "--max-semi-space-size=2", "--import", "./scripts/check-node.js", "adapters/main.ts"]

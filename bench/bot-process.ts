@@ -1,6 +1,6 @@
 // Starts the bot under test (parley or a relay) as a child process, so its CPU time and memory are its own.
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -34,13 +34,26 @@ process.once("exit", () => {
  */
 const profileFolder = process.env.BENCH_CPU_PROF;
 
+/** The V8 flags `npm start` runs parley with (package.json), so the bench measures parley as it is started. */
+export function startScriptFlags(): string[] {
+  const manifest = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+    scripts: { start: string };
+  };
+  return manifest.scripts.start.split(/\s+/).filter((part) => /^--max-[a-z-]+=\d+$/.test(part));
+}
+
 /** Starts `node <entry>` in an empty folder with PATH and `env` only (no developer .env is read). */
 export function startBotProcess(
   entry: string,
   env: (directory: string) => Record<string, string>,
+  /** Node's own flags before the entry (parley's are those `npm start` gives it). */
+  nodeFlags: readonly string[] = [],
 ): BotProcess {
   const directory = mkdtempSync(join(tmpdir(), "parley-bench-"));
-  const nodeOptions = profileFolder ? ["--cpu-prof", `--cpu-prof-dir=${profileFolder}`] : [];
+  const nodeOptions = [
+    ...nodeFlags,
+    ...(profileFolder ? ["--cpu-prof", `--cpu-prof-dir=${profileFolder}`] : []),
+  ];
   const child: ChildProcess = spawn(process.execPath, [...nodeOptions, entry], {
     cwd: directory,
     env: { PATH: process.env.PATH ?? "", ...env(directory) },

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { loadConfig } from "../src/config.ts";
-import { startBotProcess } from "./bot-process.ts";
+import { startBotProcess, startScriptFlags } from "./bot-process.ts";
 import { startDiscordWorld } from "./discord-world.ts";
 import { startBenchProvider } from "./fake-provider.ts";
 import { type Figures, intervals, isMeasured, percentiles, round } from "./measure.ts";
@@ -71,13 +71,17 @@ export async function runLevel(
   const { provider, unmatchedRequests } = await startBenchProvider(book, answers);
   const world: PlatformWorld =
     platform === "discord" ? await startDiscordWorld(book) : await startSlackWorld(book, await freePort());
-  const botProcess = startBotProcess(ENTRIES[bot][platform], (directory) => ({
-    AIML_API_KEY: "bench-provider-key",
-    AIML_BASE_URL: provider.url,
-    STORE_URL: `sqlite://${join(directory, "parley.sqlite")}`,
-    RELAY_MODEL: DEFAULT_CHAT_MODEL,
-    ...world.botEnv,
-  }));
+  const botProcess = startBotProcess(
+    ENTRIES[bot][platform],
+    (directory) => ({
+      AIML_API_KEY: "bench-provider-key",
+      AIML_BASE_URL: provider.url,
+      STORE_URL: `sqlite://${join(directory, "parley.sqlite")}`,
+      RELAY_MODEL: DEFAULT_CHAT_MODEL,
+      ...world.botEnv,
+    }),
+    bot === "parley" ? startScriptFlags() : [],
+  );
   const sent: { conversation: Conversation; turn: Turn }[] = [];
   const deliveryErrors: string[] = [];
   try {
