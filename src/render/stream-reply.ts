@@ -8,7 +8,7 @@ import { composeReplyText, cutOffFooter, errorMessageText } from "./footer.ts";
 import { layoutReply } from "./layout.ts";
 import { createMessageWriter } from "./message-writer.ts";
 import type { RenderOutcome } from "./render-reply.ts";
-import { afterLastWhitespace, cutPoint } from "./stream-cuts.ts";
+import { cutPoint, pieceEnd } from "./stream-cuts.ts";
 import {
   type MessageStream,
   type PostedMessage,
@@ -149,9 +149,9 @@ export async function streamReply(
     }
   }
 
-  /** Appends the text streamed so far, up to its last whitespace unless `all` (a piece never ends inside a word). */
+  /** Appends the text streamed so far (unless `all`, short of a last word that may still become a mention). */
   async function flush(all: boolean): Promise<void> {
-    const end = all ? text.length : afterLastWhitespace(text, sentOffset);
+    const end = all ? text.length : pieceEnd(text, sentOffset);
     if (end <= sentOffset && changedTasks.size === 0) return;
     // Only text that reached the platform counts as sent: after a failure the rest is posted from there.
     if (await write(inert(text.slice(sentOffset, end)))) sentOffset = end;
@@ -267,7 +267,7 @@ export async function streamReply(
         current !== undefined &&
         !broken &&
         !stoppedByPerson &&
-        (afterLastWhitespace(text, sentOffset) > sentOffset || changedTasks.size > 0);
+        (pieceEnd(text, sentOffset) > sentOffset || changedTasks.size > 0);
       if (wantsWrite) {
         const timer = clock.sleep(Math.max(0, dueInMs)).then(() => "due" as const);
         if ((await Promise.race([pending, timer])) === "due") {

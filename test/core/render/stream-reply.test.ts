@@ -94,8 +94,11 @@ describe("streamed replies", () => {
     const [message] = recorded.streamed;
     expect(textOf(message)).toBe(`${answer.replace("<@", "<\u2060@")}\n\n*Model: gpt-4o*`);
     expect(message?.stoppedWith).toEqual(["feedback"]);
-    // Every piece made inert ends after whitespace (the last may end the answer): a mention is never cut.
-    for (const input of recorded.inertInputs.slice(0, -2)) expect(input).toMatch(/\s$/);
+    // The first text goes out as it arrives, not at the next space.
+    expect(recorded.inertInputs[0]).toBe("Hell");
+    // A piece may end inside a word, never inside one that could still become a mention: the mention is whole.
+    for (const input of recorded.inertInputs.slice(0, -2)) expect(input).not.toMatch(/[<&@]\S*$/);
+    expect(recorded.inertInputs.some((input) => input.includes("<@U1>"))).toBe(true);
     expect(recorded.posted).toEqual([]);
   });
 
