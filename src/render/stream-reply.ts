@@ -117,33 +117,50 @@ export async function streamReply(
   }
 
   /**
-   * Writes escaped Markdown, continuing in new messages past the length limit; `whole` text (the footer) moves to a
-   * new message rather than being cut, when it fits one.
+   * Writes raw Markdown, each piece made inert on its own, continuing in new messages past the length limit; `whole`
+   * text (the footer) moves to a new message rather than being cut, when it fits one. Resolves to how many of its
+   * characters reached the platform: all of them unless a write failed, so what follows a failure starts after
+   * the last piece shown and never shows one twice.
    */
-  async function write(markdown: string, whole = false): Promise<boolean> {
-    let rest = markdown;
+  async function write(raw: string, whole = false): Promise<number> {
+    let rest = raw;
+    let delivered = 0;
+    /** The fence a continuation message reopens, ahead of its text. */
+    let reopen = "";
     let pieceTasks = takeTasks();
     for (;;) {
       const used = current ? (shown.at(-1) ?? "").length : 0;
       const room = stream.maxMessageLength - used;
-      if (rest.length <= room) return rest === "" && pieceTasks.length === 0 ? true : send(rest, pieceTasks);
-      if (whole && current && rest.length <= stream.maxMessageLength) {
+      const all = reopen + inert(rest);
+      if (all.length <= room) {
+        if (all === "" && pieceTasks.length === 0) return raw.length;
+        return (await send(all, pieceTasks)) ? raw.length : delivered;
+      }
+      if (whole && current && all.length <= stream.maxMessageLength) {
         await stopCurrent(NO_CONTROLS);
         // A new message needs no blank line before its first text.
-        rest = rest.replace(/^\n+/, "");
+        const trimmed = rest.replace(/^\n+/, "");
+        delivered += rest.length - trimmed.length;
+        rest = trimmed;
         continue;
       }
-      const cut = cutPoint(rest, Math.max(1, room - FENCE_CLOSE_ROOM));
-      let head = rest.slice(0, cut);
-      rest = rest.slice(cut);
+      // Cut the raw text where its inert form (a joiner longer per mention) still fits.
+      const fits = room - FENCE_CLOSE_ROOM - reopen.length;
+      let cut = cutPoint(rest, Math.max(1, fits));
+      while (cut > 1 && inert(rest.slice(0, cut)).length > fits) cut -= 1;
+      const headRaw = rest.slice(0, cut);
+      let head = reopen + inert(headRaw);
+      reopen = "";
       // Read from the message's start: a piece may begin mid-line, where no fence can open.
       const before = current ? (shown.at(-1) ?? "") : "";
       const fence = fenceAt(before + head, 0, before.length + head.length, null);
       if (fence) {
         head = `${head.replace(/\n?$/, "\n")}${fence.closeLine}`;
-        rest = `${fence.openLine}\n${rest}`;
+        reopen = `${fence.openLine}\n`;
       }
-      if (!(await send(head, pieceTasks))) return false;
+      if (!(await send(head, pieceTasks))) return delivered;
+      delivered += headRaw.length;
+      rest = rest.slice(cut);
       pieceTasks = [];
       await stopCurrent(NO_CONTROLS);
     }
@@ -154,7 +171,7 @@ export async function streamReply(
     const end = all ? text.length : pieceEnd(text, sentOffset);
     if (end <= sentOffset && changedTasks.size === 0) return;
     // Only text that reached the platform counts as sent: after a failure the rest is posted from there.
-    if (await write(inert(text.slice(sentOffset, end)))) sentOffset = end;
+    sentOffset += await write(text.slice(sentOffset, end));
   }
 
   const outcome = (kind: RenderOutcome["outcome"], errorCode?: string): RenderOutcome => ({
@@ -194,10 +211,10 @@ export async function streamReply(
     const full = body.startsWith(streamed) ? body : text.trimEnd();
     const unsent = full.slice(Math.min(sentOffset, full.length));
     if (!broken && !stoppedByPerson) {
-      if (unsent !== "" && (await write(inert(unsent)))) sentOffset = Math.max(sentOffset, full.length);
+      if (unsent !== "") sentOffset = Math.min(sentOffset, full.length) + (await write(unsent));
       const last = shown.at(-1) ?? "";
       const separator = last === "" ? "" : "\n".repeat(Math.max(0, 2 - (/\n*$/.exec(last)?.[0].length ?? 0)));
-      if (footer !== "") await write(inert(`${separator}${footer}`), true);
+      if (footer !== "") await write(`${separator}${footer}`, true);
       else if (changedTasks.size > 0) await write("");
     }
     if (stoppedByPerson) return true;

@@ -22,7 +22,9 @@ interface StreamedMessage {
 }
 
 /** A surface whose stream records every piece; post and edit record the fallback's writes. */
-function streamingSurface(options: { maxMessageLength?: number; unavailable?: boolean } = {}) {
+function streamingSurface(
+  options: { maxMessageLength?: number; unavailable?: boolean; failStartNumber?: number } = {},
+) {
   const streamed: StreamedMessage[] = [];
   const posted: { text: string; controls: readonly ReplyControl[] }[] = [];
   const inertInputs: string[] = [];
@@ -42,6 +44,7 @@ function streamingSurface(options: { maxMessageLength?: number; unavailable?: bo
     async start(piece) {
       starts++;
       if (options.unavailable) throw new StreamUnavailableError("not here");
+      if (starts === options.failStartNumber) throw new Error("ratelimited");
       const message = { id: `s${streamed.length + 1}`, pieces: [piece.markdown], tasks: [...piece.tasks] };
       streamed.push(message);
       return { id: message.id };
@@ -114,6 +117,21 @@ describe("streamed replies", () => {
     expect(texts.at(-1)).toBe(footer);
     expect(texts.join("").replace(footer, "").trim()).toBe(body);
     expect(recorded.streamed.map((message) => message.stoppedWith)).toEqual([[], ["feedback"]]);
+  });
+
+  it("when a continuation cannot start, the rest is posted from where the shown text ends: nothing twice", async () => {
+    const recorded = streamingSurface({ maxMessageLength: 120, failStartNumber: 2 });
+    const words = Array.from({ length: 40 }, (_, index) => `w${index}`);
+    const body = words.join(" ");
+    // The whole answer arrives in one piece, so one write crosses from the first message into the second.
+    await render([{ type: "text", delta: body }, done(body)], recorded);
+    const streamedText = recorded.streamed.map(textOf).join("");
+    const postedText = recorded.posted.map((post) => post.text).join("\n");
+    for (const word of words) {
+      const shown = `${streamedText}\n${postedText}`.match(new RegExp(`\\b${word}\\b`, "g")) ?? [];
+      expect(shown, word).toHaveLength(1);
+    }
+    expect(postedText).toContain("*Model: gpt-4o*");
   });
 
   it("closes a code fence at a message's end and reopens it in the next", async () => {
