@@ -62,17 +62,20 @@ export function shorten(text: string, maxCharacters: number): string {
   return `${lastSpace > maxCharacters * 0.6 ? cut.slice(0, lastSpace) : cut}…`;
 }
 
-/**
- * A mention's opening in parley's Markdown, raw or as an HTML entity (Markdown decodes `&lt;`): `<@U…>`, `<#C…>`,
- * `<!channel>`, `<!subteam^…>`.
- */
-const MARKDOWN_MENTION_OPENING = /(<|&lt;|&#0*60;|&#x0*3c;)(?=[@#!])/gi;
+/** A mention's opening in parley's Markdown: `<@U…>`, `<#C…>`, `<!channel>`, `<!subteam^…>`, even backslash-escaped. */
+const MARKDOWN_MENTION_OPENING = /<(?=\\?[@#!])/g;
+
+/** The `&` of a character reference (`&lt;`, `&#64;`, `&commat;`), which Markdown decodes. */
+const CHARACTER_REFERENCE = /&(?=#?[a-z0-9]+;)/gi;
 
 /**
  * Keeps Markdown as Markdown (for Slack's markdown_text, which renders it itself) but makes mentions and broadcasts
- * inert: an invisible joiner after the "<" of `<@U1>`, `<!channel>`, and after the "@" of "@here". Works on any piece
- * that ends after whitespace, so a streamed answer can be made inert one appended piece at a time.
+ * inert: an invisible joiner after the "<" of `<@U1>`, `<!channel>`, and after the "@" of "@here", and character
+ * references shown as written. Works on any piece whose last word cannot still become a mention (see `pieceEnd`),
+ * so a streamed answer can be made inert one appended piece at a time.
  */
 export function inertMarkdown(markdown: string): string {
-  return defuseBroadcastWords(markdown.replace(MARKDOWN_MENTION_OPENING, `$1${WORD_JOINER}`));
+  // A character reference could spell a mention's "<" or "@" once decoded: it is shown as written instead.
+  const literal = markdown.replace(CHARACTER_REFERENCE, "&amp;");
+  return defuseBroadcastWords(literal.replace(MARKDOWN_MENTION_OPENING, `<${WORD_JOINER}`));
 }

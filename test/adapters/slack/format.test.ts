@@ -1,6 +1,6 @@
 // Markdown → Slack mrkdwn: formatting kept, & < > escaped everywhere, mentions and broadcasts inert.
 import { describe, expect, it } from "vitest";
-import { escapeSlackText, markdownToSlack, shorten } from "../../../adapters/slack/format.ts";
+import { escapeSlackText, inertMarkdown, markdownToSlack, shorten } from "../../../adapters/slack/format.ts";
 
 describe("markdownToSlack", () => {
   it("escapes &, < and > in text and in code", () => {
@@ -46,6 +46,28 @@ describe("markdownToSlack", () => {
 describe("escapeSlackText", () => {
   it("escapes plain text and defuses broadcasts", () => {
     expect(escapeSlackText("<!here> & @everyone")).toBe("&lt;!here&gt; &amp; @\u2060everyone");
+  });
+});
+
+describe("inertMarkdown (native streaming's markdown_text)", () => {
+  it("keeps Markdown, and no spelling of a mention or broadcast survives decoding", () => {
+    const joiner = "\u2060";
+    expect(inertMarkdown("**Hi** <@U1>, see `code`")).toBe(`**Hi** <${joiner}@U1>, see \`code\``);
+    // Character references are shown as written: once decoded they would spell "<", "@" or "!".
+    for (const spelled of [
+      "&lt;@U1&gt;",
+      "<&#64;U1>",
+      "&lt;&#33;channel&gt;",
+      "&lt;&commat;U1&gt;",
+      "&#64;here",
+    ]) {
+      const inert = inertMarkdown(spelled);
+      expect(inert, spelled).toBe(spelled.replaceAll("&", "&amp;"));
+    }
+    // A backslash-escaped mention or broadcast is defused like a plain one.
+    expect(inertMarkdown("<\\@U1> <\\!here> \\@here")).toBe(
+      `<${joiner}\\@U1> <${joiner}\\!here> \\@${joiner}here`,
+    );
   });
 });
 
