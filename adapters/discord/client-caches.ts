@@ -26,7 +26,7 @@ export const DISCORD_CACHES: Pick<ClientOptions, "makeCache"> = {
     ThreadMemberManager: 0,
     VoiceStateManager: 0,
     // discord.js looks up the bot's own member and user; nobody else's is kept.
-    GuildMemberManager: { maxSize: 0, keepOverLimit: (member) => member.id === member.client.user.id },
-    UserManager: { maxSize: 0, keepOverLimit: (user) => user.id === user.client.user.id },
+    GuildMemberManager: { maxSize: 0, keepOverLimit: (member) => member.id === member.client.user?.id },
+    UserManager: { maxSize: 0, keepOverLimit: (user) => user.id === user.client.user?.id },
   }),
 };

@@ -16,8 +16,12 @@ export interface StoredConversation {
 
 /** Most messages kept per conversation (older ones are dropped when an exchange is appended). */
 export const MAX_STORED_MESSAGES = 200;
-/** Most tokens of history a turn reads (the largest window parley uses is trimmed per request anyway). */
-export const MAX_STORED_TOKENS = 300_000;
+/**
+ * Most tokens of history a turn reads, by the counts stored with the messages (the window is fitted per request
+ * anyway). A stored count may be the message's UTF-8 length (see count-tokens.ts), about four times its tokens in
+ * English: the bound leaves room for 300,000 real tokens even then.
+ */
+export const MAX_STORED_TOKENS = 1_200_000;
 
 /** Reads and writes conversation histories; every method rejects when the store fails. */
 export class ConversationStore {

@@ -19,7 +19,11 @@ export function countsExactly(): boolean {
 
 /** Loads the tokenizer (once per process) so counts are exact from now on. */
 export async function loadExactCounting(): Promise<void> {
-  exactCount ??= (await import("gpt-tokenizer/encoding/o200k_base")).countTokens;
+  if (exactCount) return;
+  const { countTokens } = await import("gpt-tokenizer/encoding/o200k_base");
+  // Text that spells a special token ("<|endoftext|>") is counted as the text it is, never refused.
+  const noSpecialTokens = { disallowedSpecial: new Set<string>() };
+  exactCount = (text) => countTokens(text, noSpecialTokens);
 }
 
 /**

@@ -4,6 +4,7 @@ import { expect, test } from "vitest";
 import {
   countMessageTokens,
   countsExactly,
+  loadExactCounting,
   MESSAGE_OVERHEAD_TOKENS,
 } from "../../src/context/count-tokens.ts";
 import { fitToWindow } from "../../src/context/trim.ts";
@@ -56,4 +57,13 @@ test("a history whose bound fits is sent whole without loading the tokenizer; on
     english,
     "and now?",
   ]);
+});
+
+test("text that spells a special token is counted as text, before and after the tokenizer is loaded", async () => {
+  const text = "the model wrote <|endoftext|> and went on";
+  const bound = countMessageTokens(text);
+  await loadExactCounting();
+  const exact = countMessageTokens(text);
+  expect(exact).toBeGreaterThan(MESSAGE_OVERHEAD_TOKENS);
+  expect(exact).toBeLessThanOrEqual(bound);
 });
