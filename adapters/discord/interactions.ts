@@ -158,7 +158,8 @@ export function createInteractionHandler(
 
   /**
    * Defers the interaction's response and streams the turn's answer into it. Discord shows "The application did not
-   * respond" unless the deferral reaches it within 3 s: only the claim (one store round trip) goes before it.
+   * respond" unless the deferral reaches it within 3 s: only the claim (one store round trip) and the turn's own steps
+   * up to its provider request go before it.
    */
   const deferAndAnswer = async (
     interaction: CommandInteractionPayload | ComponentInteractionPayload,
@@ -167,13 +168,21 @@ export function createInteractionHandler(
     withControls = true,
   ): Promise<void> => {
     const callbackRoute = Routes.interactionCallback(interaction.id, interaction.token);
-    const deferred = hooks.post(callbackRoute, {
-      body: {
-        type: InteractionResponseType.DeferredChannelMessageWithSource,
-        ...(ephemeral ? { data: { flags: MessageFlags.Ephemeral } } : {}),
-      },
-      auth: false,
-    });
+    const sendDeferral = () =>
+      hooks.post(callbackRoute, {
+        body: {
+          type: InteractionResponseType.DeferredChannelMessageWithSource,
+          ...(ephemeral ? { data: { flags: MessageFlags.Ephemeral } } : {}),
+        },
+        auth: false,
+      });
+    // A turn that is ready asks the provider first: the deferral follows in the next turn of the event loop, once
+    // the turn's first steps (store reads, the limits check, the request itself) have run. A turn still to be built
+    // (a message action reads the channel first) is deferred at once.
+    const deferred =
+      typeof turnOrBuild === "function"
+        ? sendDeferral()
+        : new Promise<void>((resolve) => setImmediate(resolve)).then(sendDeferral);
     deferred.catch((error: unknown) => logger.warn({ error: errorForLog(error) }, "discord deferral failed"));
     const turn = typeof turnOrBuild === "function" ? await turnOrBuild() : turnOrBuild;
     const createdAtMs = SnowflakeUtil.timestampFrom(interaction.id);
