@@ -1,5 +1,6 @@
 // Posts and edits a reply's messages in order: formats them, skips unchanged text, spaces edits, spends budgets.
 import type { BudgetTicket, SharedBudget, WritePriority } from "./edit-pacer.ts";
+import { NO_CONTROLS } from "./final-controls.ts";
 import type { FormatText } from "./split.ts";
 import type { PostedMessage, RenderClock, ReplyControl, ReplySurface, SurfaceWrite } from "./surface.ts";
 
@@ -18,6 +19,9 @@ interface WrittenMessage {
    */
   lastWriteAtMs: number;
 }
+
+/** Left in a message the final layout no longer needs (only when the final text differs from what streamed). */
+export const SUPERSEDED_MESSAGE_TEXT = "(see above)";
 
 /** A streaming edit's claim on its budget, made ahead of the edit so the edit can carry the newest text. */
 interface Reservation {
@@ -47,6 +51,11 @@ export interface MessageWriter {
   withdrawWaitingReservation(): void;
   /** Gives back a held slot that no write used. */
   releaseHeld(): void;
+  /**
+   * Makes message i show chunk i, posting what is missing (messages past the last chunk show
+   * SUPERSEDED_MESSAGE_TEXT), the controls on the last chunk; false when the platform refused any of it.
+   */
+  showFinal(chunks: readonly string[], controls: readonly ReplyControl[]): Promise<boolean>;
   /** Runs a write worth skipping (a passing status) only if its budget has a slot free now; false if skipped. */
   runIfFree(write: SurfaceWrite, run: () => Promise<void>): Promise<boolean>;
   /** Runs a write outside the messages (the error) once its budget grants `priority` a slot. */
@@ -179,8 +188,26 @@ export function createMessageWriter(
     await mine.ticket.granted;
   }
 
+  async function showFinal(chunks: readonly string[], controls: readonly ReplyControl[]): Promise<boolean> {
+    let allShown = true;
+    const count = Math.max(chunks.length, written.length);
+    try {
+      for (let index = 0; index < count; index++) {
+        const text = chunks[index] ?? SUPERSEDED_MESSAGE_TEXT;
+        const shown = index === chunks.length - 1 ? controls : NO_CONTROLS;
+        const result = await show(index, text, "finish", shown);
+        if (result === "post_failed") return false;
+        if (result === "edit_failed") allShown = false;
+      }
+    } finally {
+      releaseHeld();
+    }
+    return allShown;
+  }
+
   return {
     show,
+    showFinal,
     reserveEdit,
     withdrawWaitingReservation() {
       if (!reservation || reservation.ticket?.isGranted()) return;

@@ -30,9 +30,6 @@ export interface RenderOutcome {
   surfaceError?: unknown;
 }
 
-/** Left in a message the final layout no longer needs (only when the final text differs from what streamed). */
-export const SUPERSEDED_MESSAGE_TEXT = "(see above)";
-
 const STREAMING_CONTROLS: readonly ReplyControl[] = ["stop"];
 
 const SLOT_READY = Symbol("edit slot ready");
@@ -168,29 +165,11 @@ async function renderEdited(
   const settledFor = (body: string): SettledChunks | undefined =>
     settled.chunks.length > 0 && body.startsWith(text.slice(0, settled.cursor.offset)) ? settled : undefined;
 
-  /** Makes message i show chunk i, posting what is missing; false when the platform refused any of it. */
-  async function writeFinal(chunks: readonly string[], controls: readonly ReplyControl[]): Promise<boolean> {
-    let allShown = true;
-    const count = Math.max(chunks.length, writer.count());
-    try {
-      for (let index = 0; index < count; index++) {
-        const text = chunks[index] ?? SUPERSEDED_MESSAGE_TEXT;
-        const shown = index === chunks.length - 1 ? controls : NO_CONTROLS;
-        const result = await writer.show(index, text, "finish", shown);
-        if (result === "post_failed") return false;
-        if (result === "edit_failed") allShown = false;
-      }
-    } finally {
-      writer.releaseHeld();
-    }
-    return allShown;
-  }
-
   async function finishAnswer(result: ReplyResult): Promise<RenderOutcome> {
     const { body, footer } = composeReplyText(result);
     const chunks = layoutReply(body, footer, maxLength, format, settledFor(body));
     const controls = finalControls({ kind: "done", result });
-    return (await writeFinal(chunks, controls)) ? outcome("done") : outcome("error", "surface_failed");
+    return (await writer.showFinal(chunks, controls)) ? outcome("done") : outcome("error", "surface_failed");
   }
 
   async function finishError(error: ParleyError, partialText: string): Promise<RenderOutcome> {
@@ -203,7 +182,7 @@ async function renderEdited(
         format,
         settledFor(partial),
       );
-      const shown = await writeFinal(chunks, finalControls({ kind: "error", error, partialText }));
+      const shown = await writer.showFinal(chunks, finalControls({ kind: "error", error, partialText }));
       return outcome("error", shown ? error.code : "surface_failed");
     }
     if (surface.postError) {
@@ -217,7 +196,7 @@ async function renderEdited(
       }
     }
     const chunks = splitMessage(errorMessageText(error.userMessage), maxLength, format);
-    const shown = await writeFinal(chunks, finalControls({ kind: "error", error, partialText }));
+    const shown = await writer.showFinal(chunks, finalControls({ kind: "error", error, partialText }));
     return outcome("error", shown ? error.code : "surface_failed");
   }
 

@@ -1,6 +1,6 @@
 // Writes a reply on a platform's native append-only stream: each character once, the footer last, tasks beside.
 import { asParleyError, ParleyError } from "../errors.ts";
-import type { Citation, ReplyResult } from "../types.ts";
+import type { ReplyResult } from "../types.ts";
 import { drain, type EventSource, type PulledEvent } from "./event-source.ts";
 import { fenceAt } from "./fences.ts";
 import { type Ending, finalControls, NO_CONTROLS } from "./final-controls.ts";
@@ -8,6 +8,7 @@ import { composeReplyText, cutOffFooter, errorMessageText } from "./footer.ts";
 import { layoutReply } from "./layout.ts";
 import { createMessageWriter } from "./message-writer.ts";
 import type { RenderOutcome } from "./render-reply.ts";
+import { createReplyTasks } from "./reply-tasks.ts";
 import { cutPoint, pieceEnd } from "./stream-cuts.ts";
 import {
   type MessageStream,
@@ -52,8 +53,7 @@ export async function streamReply(
   const pulled: PulledEvent[] = [];
   const messages: PostedMessage[] = [];
   const shown: string[] = [];
-  const tasks = new Map<string, ReplyTask>();
-  const changedTasks = new Set<string>();
+  const tasks = createReplyTasks();
   let text = "";
   let sentOffset = 0;
   let answeringModel: string | undefined;
@@ -64,15 +64,6 @@ export async function streamReply(
   let broken = false;
   /** Set when the person stopped the stream on the platform: nothing more is written. */
   let stoppedByPerson = false;
-
-  const takeTasks = (): ReplyTask[] => {
-    const changed = [...changedTasks].flatMap((id) => {
-      const task = tasks.get(id);
-      return task ? [task] : [];
-    });
-    changedTasks.clear();
-    return changed;
-  };
 
   const failed = (error: unknown): void => {
     firstError ??= error;
@@ -127,7 +118,7 @@ export async function streamReply(
     let delivered = 0;
     /** The fence a continuation message reopens, ahead of its text. */
     let reopen = "";
-    let pieceTasks = takeTasks();
+    let pieceTasks = tasks.takeChanged();
     for (;;) {
       const used = current ? (shown.at(-1) ?? "").length : 0;
       const room = stream.maxMessageLength - used;
@@ -169,7 +160,7 @@ export async function streamReply(
   /** Appends the text streamed so far (unless `all`, short of a last word that may still become a mention). */
   async function flush(all: boolean): Promise<void> {
     const end = all ? text.length : pieceEnd(text, sentOffset);
-    if (end <= sentOffset && changedTasks.size === 0) return;
+    if (end <= sentOffset && !tasks.changed()) return;
     // Only text that reached the platform counts as sent: after a failure the rest is posted from there.
     sentOffset += await write(text.slice(sentOffset, end));
   }
@@ -187,17 +178,9 @@ export async function streamReply(
     const format = (markdown: string) => (surface.format ? surface.format(markdown) : markdown);
     const chunks = layoutReply(body, footer, surface.maxMessageLength, format);
     const writer = createMessageWriter(surface, clock, format);
-    for (const [index, chunk] of chunks.entries()) {
-      const result = await writer.show(
-        index,
-        chunk,
-        "finish",
-        index === chunks.length - 1 ? controls : NO_CONTROLS,
-      );
-      if (result !== "ok") {
-        firstError ??= writer.firstError();
-        return false;
-      }
+    if (!(await writer.showFinal(chunks, controls))) {
+      firstError ??= writer.firstError();
+      return false;
     }
     messages.push(...writer.messages());
     shown.push(...writer.shownTexts());
@@ -215,7 +198,7 @@ export async function streamReply(
       const last = shown.at(-1) ?? "";
       const separator = last === "" ? "" : "\n".repeat(Math.max(0, 2 - (/\n*$/.exec(last)?.[0].length ?? 0)));
       if (footer !== "") await write(`${separator}${footer}`, true);
-      else if (changedTasks.size > 0) await write("");
+      else if (tasks.changed()) await write("");
     }
     if (stoppedByPerson) return true;
     if (broken) {
@@ -228,28 +211,15 @@ export async function streamReply(
     return !hadError && !broken;
   }
 
-  const completeTasks = (citations: readonly Citation[]): void => {
-    const ids = [...tasks.keys()];
-    for (const [index, id] of ids.entries()) {
-      const task = tasks.get(id);
-      if (!task) continue;
-      // The engine's only task today is the web search: the answer's citations are what it found.
-      const sources = index === ids.length - 1 && citations.length > 0 ? { sources: citations } : {};
-      if (task.status === "complete" && !("sources" in sources)) continue;
-      tasks.set(id, { ...task, status: "complete", ...sources });
-      changedTasks.add(id);
-    }
-  };
-
   async function finishDone(result: ReplyResult): Promise<RenderOutcome> {
-    completeTasks(result.citations);
+    tasks.completeAll(result.citations);
     const { body, footer } = composeReplyText(result);
     const ok = await finish(body, footer, finalControls({ kind: "done", result }));
     return ok ? outcome("done") : outcome("error", "surface_failed");
   }
 
   async function finishError(error: ParleyError, partialText: string): Promise<RenderOutcome> {
-    completeTasks([]);
+    tasks.completeAll([]);
     const partial = (partialText.trim() !== "" ? partialText : text).trimEnd();
     const controls = finalControls({ kind: "error", error, partialText });
     const ok =
@@ -284,7 +254,7 @@ export async function streamReply(
         current !== undefined &&
         !broken &&
         !stoppedByPerson &&
-        (pieceEnd(text, sentOffset) > sentOffset || changedTasks.size > 0);
+        (pieceEnd(text, sentOffset) > sentOffset || tasks.changed());
       if (wantsWrite) {
         const timer = clock.sleep(Math.max(0, dueInMs)).then(() => "due" as const);
         if ((await Promise.race([pending, timer])) === "due") {
@@ -301,9 +271,7 @@ export async function streamReply(
       const event = next.event;
       if (event.type === "model") answeringModel = event.model;
       if (event.type === "status") {
-        const id = `task-${tasks.size + 1}`;
-        tasks.set(id, { id, title: event.text, status: "in_progress" });
-        changedTasks.add(id);
+        tasks.start(event.text);
         // A task shows at once, like the first text.
         if (messages.length === 0) await write("");
       }
