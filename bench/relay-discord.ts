@@ -2,14 +2,10 @@
 // On /ask it defers (type 5) and starts the provider call at once; at the first token it edits the original
 // response once with that text, then reads the rest of the stream without another platform call.
 import { Client, Events, GatewayIntentBits } from "discord.js";
-import { streamCompletion } from "./relay-stream.ts";
+import { relayProviderFromEnvironment, streamCompletion } from "./relay-stream.ts";
 
 const environment = process.env;
-const provider = {
-  baseUrl: environment.AIML_BASE_URL ?? "",
-  apiKey: environment.AIML_API_KEY ?? "",
-  model: environment.RELAY_MODEL ?? "",
-};
+const provider = relayProviderFromEnvironment(environment);
 const client = new Client({
   intents: [GatewayIntentBits.Guilds],
   rest: { api: environment.DISCORD_API_URL ?? "" },

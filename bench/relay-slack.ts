@@ -1,14 +1,10 @@
 // The bare Slack relay the bench compares parley with: Bolt (HTTP mode, as parley runs in the bench) → fetch →
 // one chat.postMessage with the first token's text, no storage; the rest of the stream is read without a call.
 import { App, LogLevel } from "@slack/bolt";
-import { streamCompletion } from "./relay-stream.ts";
+import { relayProviderFromEnvironment, streamCompletion } from "./relay-stream.ts";
 
 const environment = process.env;
-const provider = {
-  baseUrl: environment.AIML_BASE_URL ?? "",
-  apiKey: environment.AIML_API_KEY ?? "",
-  model: environment.RELAY_MODEL ?? "",
-};
+const provider = relayProviderFromEnvironment(environment);
 const app = new App({
   token: environment.SLACK_BOT_TOKEN ?? "",
   signingSecret: environment.SLACK_SIGNING_SECRET ?? "",

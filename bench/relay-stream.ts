@@ -8,6 +8,15 @@ export interface RelayProvider {
   model: string;
 }
 
+/** The provider the bench gave a relay in its environment (AIML_BASE_URL, AIML_API_KEY, RELAY_MODEL). */
+export function relayProviderFromEnvironment(environment: NodeJS.ProcessEnv): RelayProvider {
+  return {
+    baseUrl: environment.AIML_BASE_URL ?? "",
+    apiKey: environment.AIML_API_KEY ?? "",
+    model: environment.RELAY_MODEL ?? "",
+  };
+}
+
 /**
  * Streams a completion of `prompt`; calls `onFirstText` with the text of the first content chunk, then reads the
  * rest of the stream to its end without calling it again. Rejects on a non-200 answer or a stream without text.

@@ -1,9 +1,9 @@
 // Runs one level for one bot: fresh fakes and a fresh bot process, the turns, then the process's readings.
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { loadConfig } from "../src/config.ts";
+import { freePort } from "../test/support/redis-server.ts";
 import { startBotProcess, startScriptFlags } from "./bot-process.ts";
 import { startDiscordWorld } from "./discord-world.ts";
 import { startBenchProvider } from "./fake-provider.ts";
@@ -191,14 +191,4 @@ export async function runLevel(
     await world.close();
     await provider.close();
   }
-}
-
-/** A port nothing listens on now, for the Slack bot's HTTP receiver. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === "string") throw new Error("no free port");
-  return address.port;
 }
