@@ -2,9 +2,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createReplyControls, NOT_YOURS_TO_STOP } from "../../../src/controls/reply-controls.ts";
 import { createLogger } from "../../../src/logger.ts";
-import { createTurnLifecycle } from "../../../src/ops/turn-lifecycle.ts";
+import { createTurnLifecycle, type TurnLifecycle } from "../../../src/ops/turn-lifecycle.ts";
 import { openStores, type Stores } from "../../../src/store/open-stores.ts";
-import type { ReplyEvent, ReplyResult } from "../../../src/types.ts";
+import type { ConversationKey, ReplyEvent, ReplyResult } from "../../../src/types.ts";
 import { type FakeAimlApi, startFakeAimlApi } from "../../support/fake-aimlapi.ts";
 import { startTestRedis, type TestRedis } from "../../support/redis-server.ts";
 import { engineOn, freshKey } from "../store/engine-on-store.ts";
@@ -33,6 +33,25 @@ const controlsOn = (stores: Stores) =>
     logger,
   });
 
+/** Starts a slowly streamed answer (eight words, 300 ms apart) on `lifecycle`; resolves once its first text came. */
+async function startCounting(lifecycle: TurnLifecycle, key: ConversationKey) {
+  fake.enqueue({
+    text: "One. Two. Three. Four. Five. Six. Seven. Eight.",
+    chunkSize: 5,
+    chunkDelayMs: 300,
+  });
+  const events: ReplyEvent[] = [];
+  const running = lifecycle.run(
+    { key, author: { id: "U1", displayName: "Ada", isBot: false }, kind: "ask", text: "count" },
+    async ({ events: stream }) => {
+      for await (const event of stream) events.push(event);
+      return { messages: [], chunks: [], outcome: "done" };
+    },
+  );
+  await expect.poll(() => events.some((event) => event.type === "text"), { timeout: 5_000 }).toBe(true);
+  return { events, running };
+}
+
 describe("Stop across replicas", () => {
   it("replica B's press reaches the answer replica A streams within a second; someone else's does nothing", async () => {
     const controlsA = controlsOn(replicaA);
@@ -44,20 +63,7 @@ describe("Stop across replicas", () => {
       newRequestId: () => "request-cross-replica",
     });
     const key = freshKey("stop");
-    fake.enqueue({
-      text: "One. Two. Three. Four. Five. Six. Seven. Eight.",
-      chunkSize: 5,
-      chunkDelayMs: 300,
-    });
-    const events: ReplyEvent[] = [];
-    const running = lifecycle.run(
-      { key, author: { id: "U1", displayName: "Ada", isBot: false }, kind: "ask", text: "count" },
-      async ({ events: stream }) => {
-        for await (const event of stream) events.push(event);
-        return { messages: [], chunks: [], outcome: "done" };
-      },
-    );
-    await expect.poll(() => events.some((event) => event.type === "text"), { timeout: 5_000 }).toBe(true);
+    const { events, running } = await startCounting(lifecycle, key);
 
     const stranger = await controlsB.stop("request-cross-replica", { platform: key.platform, id: "U2" });
     expect(stranger).toEqual({ done: false, message: NOT_YOURS_TO_STOP });
@@ -83,20 +89,7 @@ describe("Stop across replicas", () => {
       controls: controlsOn(replicaA),
     });
     const key = freshKey("thread-stop");
-    fake.enqueue({
-      text: "One. Two. Three. Four. Five. Six. Seven. Eight.",
-      chunkSize: 5,
-      chunkDelayMs: 300,
-    });
-    const events: ReplyEvent[] = [];
-    const running = lifecycle.run(
-      { key, author: { id: "U1", displayName: "Ada", isBot: false }, kind: "ask", text: "count" },
-      async ({ events: stream }) => {
-        for await (const event of stream) events.push(event);
-        return { messages: [], chunks: [], outcome: "done" };
-      },
-    );
-    await expect.poll(() => events.some((event) => event.type === "text"), { timeout: 5_000 }).toBe(true);
+    const { events, running } = await startCounting(lifecycle, key);
     await controlsOn(replicaB).stopConversation(key, { platform: key.platform, id: "U1" });
     await expect.poll(() => fake.requests.at(-1)?.closedByClient, { timeout: 2_000 }).toBe(true);
     await running;
